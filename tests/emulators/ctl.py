@@ -150,9 +150,10 @@ def main() -> int:
     parser.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_EMULATOR_PORT", "4566")))
     parser.add_argument("--k8s-port", type=int, default=int(os.environ.get("K8S_EMULATOR_PORT", "6443")))
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each emulator to listen")
+    parser.add_argument("--only", choices=["aws", "k8s"], help="act on one emulator only")
     args = parser.parse_args()
     state_dir = Path(args.state_dir).resolve()
-    emus = emulators(state_dir, args.aws_port, args.k8s_port)
+    emus = [e for e in emulators(state_dir, args.aws_port, args.k8s_port) if args.only in (None, e.name)]
     if args.action == "up":
         return up(state_dir, emus, args.timeout)
     if args.action == "down":
