@@ -719,18 +719,296 @@ def ec2_security_group_rule_description_return() -> None:
 
 @extension
 def kms_key_deletion_by_arn() -> None:
-    """ScheduleKeyDeletion / CancelKeyDeletion accept a key ARN, as AWS does.
+    """Schedule/CancelKeyDeletion and Enable/DisableKey accept a key ARN, as AWS does.
 
     moto 5.2.5 indexes its key table with the KeyId argument as given, so a key ARN
-    (what amazon.aws.kms_key passes for state=absent) answers 500 (KeyError).
-    Resolve IDs, ARNs and aliases the way the other KMS operations already do.
+    (what amazon.aws.kms_key passes for state=absent, and when it re-enables a key
+    that was pending deletion) answers 500 (KeyError). Resolve IDs, ARNs and aliases
+    the way the other KMS operations already do.
     """
     from moto.kms.models import KmsBackend
 
-    for name in ("schedule_key_deletion", "cancel_key_deletion"):
+    for name in ("schedule_key_deletion", "cancel_key_deletion", "enable_key", "disable_key"):
         original = getattr(KmsBackend, name)
 
         def patched(self, key_id, *args, _original=original, **kwargs):  # type: ignore[no-untyped-def]
             return _original(self, self.any_id_to_key_id(key_id), *args, **kwargs)
 
         setattr(KmsBackend, name, patched)
+
+
+@extension
+def eks_cluster_updates() -> None:
+    """EKS cluster and node group updates the way AWS answers them.
+
+    moto 5.2.5: CreateCluster stores resourcesVpcConfig as sent (no vpcId, no
+    clusterSecurityGroupId, no endpoint access defaults); UpdateClusterConfig replaces
+    the whole resourcesVpcConfig and answers with the cluster instead of an ``update``;
+    UpdateClusterVersion, UpdateNodegroupVersion, DescribeUpdate and
+    AssociateEncryptionConfig answer 404. Here:
+    - CreateCluster fills vpcId, endpointPublicAccess=true, endpointPrivateAccess=false,
+      publicAccessCidrs=[0.0.0.0/0] (AWS defaults) and creates the EKS-managed cluster
+      security group (``eks-cluster-sg-<name>-<n>``), reported as clusterSecurityGroupId;
+    - UpdateClusterConfig merges the given resourcesVpcConfig keys and logging;
+    - UpdateClusterVersion (one minor step, as AWS allows), UpdateNodegroupVersion and
+      AssociateEncryptionConfig change the stored cluster / node group;
+    - every update answers ``{"update": {id, status: Successful, type, params, createdAt,
+      errors}}`` and is kept for DescribeUpdate. Updates complete at once (moto has no
+      time), so the status is Successful immediately.
+    """
+    import uuid
+
+    from moto.core.responses import ActionResult
+    from moto.core.utils import utcnow
+    from moto.ec2.models import ec2_backends
+    from moto.eks import urls as eks_urls
+    from moto.eks.exceptions import InvalidParameterException, ResourceNotFoundException
+    from moto.eks.models import EKSBackend
+    from moto.eks.responses import EKSResponse
+
+    def _updates(backend):  # type: ignore[no-untyped-def]
+        if not hasattr(backend, "_cardplatform_updates"):
+            backend._cardplatform_updates = {}
+        return backend._cardplatform_updates
+
+    def _record(backend, kind, params, cluster_name, nodegroup_name=None):  # type: ignore[no-untyped-def]
+        update = {
+            "id": str(uuid.uuid4()),
+            "status": "Successful",
+            "type": kind,
+            "params": [{"type": k, "value": v} for k, v in params],
+            "createdAt": utcnow(),
+            "errors": [],
+        }
+        _updates(backend)[update["id"]] = (cluster_name, nodegroup_name, update)
+        return update
+
+    def _cluster(backend, name):  # type: ignore[no-untyped-def]
+        cluster = backend.clusters.get(name)
+        if cluster is None:
+            raise ResourceNotFoundException(
+                clusterName=name, nodegroupName=None, fargateProfileName=None, addonName=None,
+                message=f"No cluster found for name: {name}.",
+            )
+        return cluster
+
+    original_create = EKSBackend.create_cluster
+
+    def create_cluster(self, name, role_arn, resources_vpc_config, *args, **kwargs):  # type: ignore[no-untyped-def]
+        config = dict(resources_vpc_config or {})
+        config.setdefault("endpointPublicAccess", True)
+        config.setdefault("endpointPrivateAccess", False)
+        if config["endpointPublicAccess"]:
+            config.setdefault("publicAccessCidrs", ["0.0.0.0/0"])
+        cluster = original_create(self, name, role_arn, config, *args, **kwargs)
+        subnet_ids = config.get("subnetIds") or []
+        if subnet_ids:
+            ec2 = ec2_backends[self.account_id][self.region_name]
+            try:
+                vpc_id = ec2.get_subnet(subnet_ids[0]).vpc_id
+            except Exception:  # noqa: BLE001 - unknown subnet: keep moto's behaviour
+                vpc_id = None
+            if vpc_id:
+                group = ec2.create_security_group(
+                    name=f"eks-cluster-sg-{name}-{len(self.clusters)}",
+                    description="EKS created security group applied to ENI that is attached to EKS Control Plane "
+                    "master nodes, as well as any managed workloads.",
+                    vpc_id=vpc_id,
+                    tags={"kubernetes.io/cluster/" + name: "owned", "aws:eks:cluster-name": name},
+                )
+                config["vpcId"] = vpc_id
+                config["clusterSecurityGroupId"] = group.id
+        cluster.resources_vpc_config = config
+        return cluster
+
+    EKSBackend.create_cluster = create_cluster  # type: ignore[method-assign]
+
+    def update_cluster_config(self):  # type: ignore[no-untyped-def]
+        name = self._get_param("name")
+        cluster = _cluster(self.eks_backend, name)
+        vpc_config = self._get_param("resourcesVpcConfig")
+        logging = self._get_param("logging")
+        params = []
+        kind = "ConfigUpdate"
+        if vpc_config:
+            merged = dict(cluster.resources_vpc_config or {})
+            merged.update(vpc_config)
+            if not merged.get("endpointPublicAccess"):
+                merged.pop("publicAccessCidrs", None)
+            elif "publicAccessCidrs" not in merged:
+                merged["publicAccessCidrs"] = ["0.0.0.0/0"]
+            cluster.resources_vpc_config = merged
+            if "subnetIds" in vpc_config or "securityGroupIds" in vpc_config:
+                kind = "VpcConfigUpdate"
+                params += [("SubnetIds", str(vpc_config.get("subnetIds"))), ("SecurityGroupIds", str(vpc_config.get("securityGroupIds")))]
+            else:
+                kind = "EndpointAccessUpdate"
+                params += [(k[0].upper() + k[1:], str(v)) for k, v in vpc_config.items()]
+        if logging:
+            cluster.logging = logging
+            kind = "LoggingUpdate"
+            params.append(("ClusterLogging", str(logging.get("clusterLogging"))))
+        return ActionResult({"update": _record(self.eks_backend, kind, params, name)})
+
+    def update_cluster_version(self):  # type: ignore[no-untyped-def]
+        name = self._get_param("name")
+        version = self._get_param("version")
+        cluster = _cluster(self.eks_backend, name)
+        have = tuple(int(x) for x in str(cluster.version).split("."))
+        want = tuple(int(x) for x in str(version).split("."))
+        if want[0] != have[0] or want[1] != have[1] + 1:
+            raise InvalidParameterException(
+                message=f"Unsupported Kubernetes minor version update from {cluster.version} to {version}",
+            )
+        cluster.version = version
+        params = [("Version", version), ("PlatformVersion", cluster.platformVersion)]
+        return ActionResult({"update": _record(self.eks_backend, "VersionUpdate", params, name)})
+
+    def update_nodegroup_version(self):  # type: ignore[no-untyped-def]
+        name = self._get_param("name")
+        nodegroup_name = self._get_param("nodegroupName")
+        cluster = _cluster(self.eks_backend, name)
+        nodegroup = cluster.nodegroups.get(nodegroup_name)
+        if nodegroup is None:
+            raise ResourceNotFoundException(
+                clusterName=name, nodegroupName=nodegroup_name, fargateProfileName=None, addonName=None,
+                message=f"No node group found for name: {nodegroup_name}.",
+            )
+        version = self._get_param("version")
+        launch_template = self._get_param("launchTemplate")
+        params = []
+        if version:
+            if tuple(int(x) for x in version.split(".")) > tuple(int(x) for x in str(cluster.version).split(".")):
+                raise InvalidParameterException(
+                    message=f"Requested Nodegroup Kubernetes version {version} is newer than the cluster's {cluster.version}",
+                )
+            nodegroup.version = version
+            nodegroup.release_version = f"{version}.0-{utcnow():%Y%m%d}"
+            params.append(("Version", version))
+        if launch_template:
+            merged = dict(nodegroup.launch_template or {})
+            merged.update(launch_template)
+            nodegroup.launch_template = merged
+            params.append(("LaunchTemplateVersion", str(launch_template.get("version"))))
+        return ActionResult({"update": _record(self.eks_backend, "VersionUpdate", params, name, nodegroup_name)})
+
+    def associate_encryption_config(self):  # type: ignore[no-untyped-def]
+        name = self._get_param("name")
+        cluster = _cluster(self.eks_backend, name)
+        if cluster.encryption_config:
+            raise InvalidParameterException(message="Encryption is already enabled on the cluster")
+        config = self._get_param("encryptionConfig")
+        cluster.encryption_config = config
+        params = [("EncryptionConfig", str(config))]
+        return ActionResult({"update": _record(self.eks_backend, "AssociateEncryptionConfig", params, name)})
+
+    def describe_update(self):  # type: ignore[no-untyped-def]
+        name = self._get_param("name")
+        update_id = self._get_param("updateId")
+        found = _updates(self.eks_backend).get(update_id)
+        if found is None or found[0] != name:
+            raise ResourceNotFoundException(
+                clusterName=name, nodegroupName=None, fargateProfileName=None, addonName=None,
+                message=f"No update found for ID: {update_id}",
+            )
+        return ActionResult({"update": found[2]})
+
+    def list_updates(self):  # type: ignore[no-untyped-def]
+        name = self._get_param("name")
+        nodegroup_name = self._get_param("nodegroupName")
+        ids = [uid for uid, (c, ng, _) in _updates(self.eks_backend).items() if c == name and ng == nodegroup_name]
+        return ActionResult({"updateIds": ids})
+
+    EKSResponse.update_cluster_config = update_cluster_config  # type: ignore[method-assign]
+    EKSResponse.update_cluster_version = update_cluster_version  # type: ignore[attr-defined]
+    EKSResponse.update_nodegroup_version = update_nodegroup_version  # type: ignore[attr-defined]
+    EKSResponse.associate_encryption_config = associate_encryption_config  # type: ignore[attr-defined]
+    EKSResponse.describe_update = describe_update  # type: ignore[attr-defined]
+    EKSResponse.list_updates = list_updates  # type: ignore[attr-defined]
+
+    dispatch = eks_urls.response.dispatch
+    eks_urls.url_paths.update(
+        {
+            "{0}/clusters/(?P<name>[^/]+)/updates$": dispatch,
+            "{0}/clusters/(?P<name>[^/]+)/updates/(?P<updateId>[^/]+)$": dispatch,
+            "{0}/clusters/(?P<name>[^/]+)/node-groups/(?P<nodegroupName>[^/]+)/update-version$": dispatch,
+            "{0}/clusters/(?P<name>[^/]+)/encryption-config/associate$": dispatch,
+        }
+    )
+
+
+@extension
+def ec2_launch_template_tags_stay_on_the_template() -> None:
+    """CreateLaunchTemplate's own TagSpecifications tag the template, not its data.
+
+    moto 5.2.5 copies the request's ``launch-template`` tag specification into
+    version 1's LaunchTemplateData, where AWS never has it (that field only takes
+    instance, volume, network-interface ... tags). amazon.aws.ec2_launch_template then
+    sees a difference and creates version 2 on the next run.
+    """
+    from moto.ec2.models.launch_templates import LaunchTemplateBackend
+
+    original = LaunchTemplateBackend.create_launch_template
+
+    def create_launch_template(self, name, description, template_data, tag_spec):  # type: ignore[no-untyped-def]
+        specs = template_data.get("TagSpecifications")
+        if specs:
+            kept = [s for s in specs if s.get("ResourceType") != "launch-template"]
+            if kept:
+                template_data["TagSpecifications"] = kept
+            else:
+                template_data.pop("TagSpecifications")
+        return original(self, name, description, template_data, tag_spec)
+
+    LaunchTemplateBackend.create_launch_template = create_launch_template  # type: ignore[method-assign]
+
+
+@extension
+def eks_nodegroup_update_config_at_creation() -> None:
+    """CreateNodegroup keeps updateConfig (AWS default ``{"maxUnavailable": 1}``).
+
+    moto 5.2.5 drops the updateConfig of CreateNodegroup, so DescribeNodegroup has none
+    and a module that compares it updates the group again on the next run.
+    """
+    from moto.eks.responses import EKSResponse
+
+    original_response = EKSResponse.create_nodegroup
+
+    def create_nodegroup(self):  # type: ignore[no-untyped-def]
+        result = original_response(self)
+        cluster = self.eks_backend.clusters.get(self._get_param("name"))
+        nodegroup = cluster.nodegroups.get(self._get_param("nodegroupName")) if cluster else None
+        if nodegroup is not None and not getattr(nodegroup, "update_config", None):
+            nodegroup.update_config = self._get_param("updateConfig") or {"maxUnavailable": 1}
+        return result
+
+    EKSResponse.create_nodegroup = create_nodegroup  # type: ignore[method-assign]
+
+
+@extension
+def iam_oidc_provider_client_ids() -> None:
+    """IAM AddClientIDToOpenIDConnectProvider / RemoveClientIDFromOpenIDConnectProvider.
+
+    moto 5.2.5 does not implement them (the server answers an error for an unknown
+    action). Stateful: they change the provider's ClientIDList as AWS does (adding an
+    existing ID, or removing a missing one, is not an error).
+    """
+    from moto.core.responses import EmptyResult
+    from moto.iam.responses import IamResponse
+
+    def add_client_id_to_open_id_connect_provider(self):  # type: ignore[no-untyped-def]
+        provider = self.backend.get_open_id_connect_provider(self._get_param("OpenIDConnectProviderArn"))
+        client_id = self._get_param("ClientID")
+        if client_id not in provider.client_id_list:
+            provider.client_id_list.append(client_id)
+        return EmptyResult()
+
+    def remove_client_id_from_open_id_connect_provider(self):  # type: ignore[no-untyped-def]
+        provider = self.backend.get_open_id_connect_provider(self._get_param("OpenIDConnectProviderArn"))
+        client_id = self._get_param("ClientID")
+        if client_id in provider.client_id_list:
+            provider.client_id_list.remove(client_id)
+        return EmptyResult()
+
+    IamResponse.add_client_id_to_open_id_connect_provider = add_client_id_to_open_id_connect_provider  # type: ignore[attr-defined]
+    IamResponse.remove_client_id_from_open_id_connect_provider = remove_client_id_from_open_id_connect_provider  # type: ignore[attr-defined]
