@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO, run
+from helpers import REPO, run
 
 PLAYBOOKS = sorted(str(p.relative_to(REPO)) for p in [REPO / "site.yml", *(REPO / "playbooks").glob("*.yml")])
 INVENTORIES = ["local", "staging", "production"]

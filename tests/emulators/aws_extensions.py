@@ -379,9 +379,7 @@ def rds_performance_insights() -> None:
         if enabled is not None:
             db.performance_insights_enabled = bool(enabled)
         if getattr(db, "performance_insights_enabled", False):
-            key = kwargs.get("performance_insights_kms_key_id") or getattr(
-                db, "performance_insights_kms_key_id", None
-            )
+            key = kwargs.get("performance_insights_kms_key_id") or getattr(db, "performance_insights_kms_key_id", None)
             if not key:
                 key = f"arn:aws:kms:{db.region}:{db.account_id}:alias/aws/rds"
             db.performance_insights_kms_key_id = key
@@ -455,8 +453,7 @@ def mq_rabbitmq_rules() -> None:
             users = kwargs.get("users") or []
             if len(users) != 1:
                 raise BadRequestException(
-                    "RabbitMQ brokers support exactly one user at creation; "
-                    f"{len(users)} were given."
+                    f"RabbitMQ brokers support exactly one user at creation; {len(users)} were given."
                 )
             version = str(kwargs.get("engine_version") or "")
             parts = [int(p) for p in version.split(".")[:2] if p.isdigit()]
@@ -547,8 +544,13 @@ def rds_parameter_group_fidelity() -> None:
         _p("statement_timeout", "integer", "0-2147483647", "dynamic"),
         _p("work_mem", "integer", "64-2147483647", "dynamic"),
         _p("max_connections", "integer", "6-8388607", "static", "LEAST({DBInstanceClassMemory/9531392},5000)"),
-        _p("shared_preload_libraries", "list", "auto_explain,pg_cron,pg_stat_statements,pg_hint_plan,pgaudit",
-           "static", "pg_stat_statements"),
+        _p(
+            "shared_preload_libraries",
+            "list",
+            "auto_explain,pg_cron,pg_stat_statements,pg_hint_plan,pgaudit",
+            "static",
+            "pg_stat_statements",
+        ),
         _p("pg_stat_statements.track", "string", "none,top,all", "dynamic"),
         _p("ssl_min_protocol_version", "string", "TLSv1,TLSv1.1,TLSv1.2,TLSv1.3", "dynamic", "TLSv1.2"),
         _p("password_encryption", "string", "md5,scram-sha-256", "dynamic", "scram-sha-256"),
@@ -1012,3 +1014,242 @@ def iam_oidc_provider_client_ids() -> None:
 
     IamResponse.add_client_id_to_open_id_connect_provider = add_client_id_to_open_id_connect_provider  # type: ignore[attr-defined]
     IamResponse.remove_client_id_from_open_id_connect_provider = remove_client_id_from_open_id_connect_provider  # type: ignore[attr-defined]
+
+
+# --- Disaster recovery (playbooks/disaster_recovery.yml): RDS failover/promote/restore, ElastiCache TestFailover ---
+
+
+def _dr_time_scale() -> float:
+    """Seconds per AWS minute: the realism module's live setting, else AWS_EMULATOR_TIME_SCALE."""
+    try:
+        import aws_realism  # the server puts this directory on sys.path
+
+        return float(aws_realism.LIFECYCLE.time_scale)
+    except Exception:  # noqa: BLE001 - unit tests without the realism module
+        import os
+
+        try:
+            return max(0.0, float(os.environ.get("AWS_EMULATOR_TIME_SCALE", "0") or 0))
+        except ValueError:
+            return 0.0
+
+
+@extension
+def rds_disaster_recovery_fidelity() -> None:
+    """RDS behaviour the disaster-recovery scenarios rely on, as AWS documents it.
+
+    moto 5.2.5: RebootDBInstance ignores ForceFailover (the writer never changes AZ and no
+    SecondaryAvailabilityZone is reported); read replicas lack StatusInfos (amazon.aws
+    rds_instance promotes only an instance that has them); PromoteReadReplica leaves
+    ReadReplicaSourceDBInstanceIdentifier set; LatestRestorableTime is "now" (AWS uploads
+    transaction logs every 5 minutes, so it trails by up to 5 minutes); and
+    RestoreDBInstanceToPointInTime copies the source's security groups, parameter group and
+    Multi-AZ setting and ignores MultiAZ=false, where AWS applies its defaults (the VPC's
+    default security group, the engine's default parameter group, Single-AZ) unless each is
+    passed. The 5-minute log interval is in AWS minutes, scaled like every lifecycle wait.
+    """
+    import time as _time
+    from datetime import timedelta
+
+    from moto.rds import models as rds_models
+    from moto.rds import responses as rds_responses
+    from moto.rds.exceptions import InvalidParameterCombination, RDSClientError
+
+    db_cls = rds_models.DBInstance
+    if getattr(db_cls, "_cardplatform_dr_fidelity", False):
+        return
+    db_cls._cardplatform_dr_fidelity = True
+
+    def _azs(db):  # type: ignore[no-untyped-def]
+        group = getattr(db, "db_subnet_group", None)
+        subnets = getattr(group, "subnets", None) or []
+        azs = sorted({getattr(s, "availability_zone", None) for s in subnets} - {None})
+        return azs or [f"{db.region}a", f"{db.region}b"]
+
+    def secondary_availability_zone(self):  # type: ignore[no-untyped-def]
+        if not self.multi_az:
+            return None
+        stored = self.__dict__.get("_cardplatform_secondary_az")
+        if stored and stored != self.availability_zone:
+            return stored
+        others = [az for az in _azs(self) if az != self.availability_zone]
+        return others[0] if others else None
+
+    def status_infos(self):  # type: ignore[no-untyped-def]
+        if getattr(self, "is_replica", False) and self.source_db_instance_identifier:
+            return [{"StatusType": "read replication", "Normal": True, "Status": "replicating"}]
+        return None
+
+    db_cls.secondary_availability_zone = property(secondary_availability_zone)
+    db_cls.status_infos = property(status_infos)
+
+    # LatestRestorableTime: the last 5-minute (AWS minutes) log upload since creation.
+    created_at: dict[int, float] = {}
+
+    def latest_restorable_time(self):  # type: ignore[no-untyped-def]
+        now = rds_models.utcnow()
+        interval = 5 * _dr_time_scale()
+        if interval <= 0:
+            return now
+        start = created_at.setdefault(id(self), _time.monotonic())
+        age = _time.monotonic() - start
+        return now - timedelta(seconds=age % interval)
+
+    db_cls.latest_restorable_time = property(latest_restorable_time)
+
+    response_cls = rds_responses.RDSResponse
+    original_reboot = response_cls.reboot_db_instance
+
+    def reboot_db_instance(self):  # type: ignore[no-untyped-def]
+        identifier = self.params.get("DBInstanceIdentifier")
+        force = str(self.params.get("ForceFailover", "false")).lower() == "true"
+        if force:
+            db = self.backend.describe_db_instances(identifier)[0]
+            if not db.multi_az:
+                raise InvalidParameterCombination(
+                    f"Cannot reboot DB instance {identifier} with force failover: it is not a Multi-AZ instance.")
+        result = original_reboot(self)
+        if force:
+            primary, standby = db.availability_zone, db.secondary_availability_zone
+            if standby:
+                db.availability_zone = standby
+                db.__dict__["_cardplatform_secondary_az"] = primary
+        return result
+
+    response_cls.reboot_db_instance = reboot_db_instance
+
+    backend_cls = rds_models.RDSBackend
+    original_promote = backend_cls.promote_read_replica
+
+    def promote_read_replica(self, db_kwargs):  # type: ignore[no-untyped-def]
+        db = self.databases.get(db_kwargs.get("db_instance_identifier"))
+        source_id = getattr(db, "source_db_instance_identifier", None) if db is not None else None
+        if db is not None and not getattr(db, "is_replica", False):
+            raise RDSClientError("InvalidDBInstanceState", "DB Instance is not a read replica.")
+        result = original_promote(self, db_kwargs)
+        if source_id:
+            source = self.databases.get(source_id)
+            if source is not None and result.db_instance_identifier in getattr(source, "replicas", []):
+                source.remove_replica(result)
+            result.source_db_instance_identifier = None
+        return result
+
+    backend_cls.promote_read_replica = promote_read_replica
+
+    original_restore = backend_cls.restore_db_instance_to_point_in_time
+
+    def restore_db_instance_to_point_in_time(self, source_db_identifier, target_db_identifier, overrides):  # type: ignore[no-untyped-def]
+        source = self.describe_db_instances(db_instance_identifier=source_db_identifier)[0]
+        db = original_restore(self, source_db_identifier, target_db_identifier, overrides)
+        # What AWS does with the settings the request leaves out.
+        if not overrides.get("vpc_security_group_ids"):
+            vpc_id = getattr(getattr(source, "db_subnet_group", None), "vpc_id", None)
+            default_sg = None
+            try:
+                from moto.ec2.models import ec2_backends
+
+                ec2 = ec2_backends[self.account_id][self.region_name]
+                default_sg = ec2.get_security_group_from_name("default", vpc_id=vpc_id)
+            except Exception:  # noqa: BLE001 - no EC2 state: leave moto's value
+                default_sg = None
+            if default_sg is not None:
+                db._vpc_security_group_ids = [default_sg.id]
+        if not overrides.get("db_parameter_group_name"):
+            db.db_parameter_group_name = None
+        db.multi_az = str(overrides.get("multi_az", False)).lower() == "true"
+        return db
+
+    backend_cls.restore_db_instance_to_point_in_time = restore_db_instance_to_point_in_time
+
+
+@extension
+def elasticache_test_failover() -> None:
+    """ElastiCache TestFailover (moto 5.2.5 answers 500: not implemented).
+
+    Stateful, as AWS documents it: the group must exist (ReplicationGroupNotFoundFault), be
+    available (InvalidReplicationGroupState), have automatic failover enabled and a replica
+    in the node group (InvalidParameterCombination), and the node group must exist
+    (NodeGroupNotFoundFault); at most 15 node groups per rolling 24 hours
+    (TestFailoverNotAvailableFault). The group and the node group go through "modifying" for
+    0.5 AWS minutes (scaled by the emulator's time scale), then "available"; a replica becomes
+    the primary (CurrentRole, for cluster mode disabled, where AWS reports it; the
+    emulator also keeps `_cardplatform_primary` per node group and DescribeEvents-like history
+    in `_cardplatform_failovers`).
+    """
+    from moto.core.responses import ActionResult
+    from moto.elasticache import responses as ec_responses
+    from moto.elasticache.exceptions import (
+        ElastiCacheException,
+        InvalidParameterCombinationException,
+        ReplicationGroupNotFound,
+    )
+
+    response_cls = ec_responses.ElastiCacheResponse
+    if getattr(response_cls, "_cardplatform_test_failover", False):
+        return
+    response_cls._cardplatform_test_failover = True
+
+    class InvalidReplicationGroupState(ElastiCacheException):
+        code = "InvalidReplicationGroupState"
+
+    class NodeGroupNotFound(ElastiCacheException):
+        code = "NodeGroupNotFoundFault"
+
+    class TestFailoverNotAvailable(ElastiCacheException):
+        code = "TestFailoverNotAvailableFault"
+
+    failover_minutes = 0.5
+    window_s = 24 * 3600
+
+    def test_failover(self):  # type: ignore[no-untyped-def]
+        import time as _time
+
+        backend = self.elasticache_backend
+        rg_id = self._get_param("ReplicationGroupId")
+        ng_id = self._get_param("NodeGroupId")
+        rg = backend.replication_groups.get(rg_id)
+        if rg is None:
+            raise ReplicationGroupNotFound(rg_id)
+        if rg.status != "available":
+            raise InvalidReplicationGroupState(
+                f"Replication group {rg_id} must be in available state to test failover (current state: {rg.status}).")
+        if rg.automatic_failover != "enabled":
+            raise InvalidParameterCombinationException(
+                f"Automatic failover is not enabled for replication group {rg_id}.")
+        node_group = next((ng for ng in rg.node_groups if ng.get("node_group_id") == ng_id), None)
+        if node_group is None:
+            raise NodeGroupNotFound(f"NodeGroup {ng_id} not found in replication group {rg_id}.")
+        members = node_group.get("node_group_members") or []
+        if len(members) < 2:
+            raise InvalidParameterCombinationException(
+                f"Node group {ng_id} of {rg_id} has no replica to fail over to.")
+        now = _time.time()
+        history = [t for t in getattr(rg, "_cardplatform_failovers", []) if now - t[0] < window_s]
+        if len(history) >= 15:
+            raise TestFailoverNotAvailable("TestFailover is limited to 15 node groups in a rolling 24-hour period.")
+        current = node_group.get("_cardplatform_primary") or members[0]["cache_cluster_id"]
+        ids = [m["cache_cluster_id"] for m in members]
+        new_primary = ids[(ids.index(current) + 1) % len(ids)] if current in ids else ids[1]
+        node_group["_cardplatform_primary"] = new_primary
+        for member in members:
+            if "current_role" in member:
+                member["current_role"] = "primary" if member["cache_cluster_id"] == new_primary else "replica"
+        history.append((now, ng_id, current, new_primary))
+        rg._cardplatform_failovers = history
+        seconds = failover_minutes * _dr_time_scale()
+        if seconds > 0:
+            try:
+                import aws_realism
+
+                aws_realism.set_phases(rg, "status", [("modifying", seconds)])
+                node_group["status"] = "modifying"
+
+                def settle(ng=node_group):  # type: ignore[no-untyped-def]
+                    ng["status"] = "available"
+
+                aws_realism.LIFECYCLE.defer(seconds, settle)
+            except Exception:  # noqa: BLE001 - without the realism module the failover is instant
+                node_group["status"] = "available"
+        return ActionResult({"ReplicationGroup": rg})
+
+    response_cls.test_failover = test_failover

@@ -10,7 +10,7 @@ from pathlib import Path
 import boto3
 import yaml
 
-from conftest import REPO, run
+from helpers import REPO, run
 
 CTL = str(REPO / "tests" / "emulators" / "ctl.py")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from conftest import REPO, run
+from helpers import REPO, run
 
 AWS_PORT = os.environ.get("MOLECULE_AWS_EMULATOR_PORT", "14566")
 K8S_PORT = os.environ.get("MOLECULE_K8S_EMULATOR_PORT", "16443")
@@ -55,17 +55,16 @@ def secret_values(endpoint_url: str) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_default_scenario_converges_idempotently_verifies_and_leaks_no_secret():
+    # PLATFORM_AWS_ENDPOINT_URL / PLATFORM_KUBECONFIG, when the user sets them, reach
+    # molecule through the environment and replace the embedded emulators.
     env = {"AWS_EMULATOR_PORT": AWS_PORT, "K8S_EMULATOR_PORT": K8S_PORT}
-    env.pop("PLATFORM_AWS_ENDPOINT_URL", None)
-    passthrough = {k: os.environ[k] for k in ("PLATFORM_AWS_ENDPOINT_URL", "PLATFORM_KUBECONFIG") if k in os.environ}
-    env.update(passthrough)
     try:
         result = run(["molecule", "test", "-s", "default", "--destroy", "never"], env=env, timeout=1800)
         LOG.parent.mkdir(exist_ok=True)
         LOG.write_text(result.stdout)
         assert result.returncode == 0, f"molecule failed; full log in {LOG}\n" + result.stdout[-15000:]
 
-        endpoint = passthrough.get("PLATFORM_AWS_ENDPOINT_URL", f"http://127.0.0.1:{AWS_PORT}")
+        endpoint = os.environ.get("PLATFORM_AWS_ENDPOINT_URL", f"http://127.0.0.1:{AWS_PORT}")
         secrets = secret_values(endpoint)
         assert len(secrets) >= 4, f"expected the rds, redis and mq secrets, found {sorted(secrets)}"
         leaked = [name for name, value in secrets.items() if value in result.stdout]

@@ -1,0 +1,22 @@
+"""Helpers shared by the tests: the repository path and a runner for the virtualenv's tools."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def run(argv: list[str], *, env: dict[str, str] | None = None, timeout: float = 900, cwd: Path = REPO):
+    """Run a command from the virtualenv, returning the CompletedProcess (text, merged output)."""
+    full_env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_HOME": str(REPO / ".ansible")}
+    full_env["PATH"] = f"{BIN}{os.pathsep}{full_env.get('PATH', '')}"
+    if env:
+        full_env.update(env)
+    return subprocess.run(
+        argv, cwd=cwd, env=full_env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout
+    )
