@@ -47,3 +47,53 @@ lint: venv
 
 clean: down
 	rm -rf $(VENV) .emulators .ansible .pytest_cache reports .kube
+
+# Ecosystem: cost estimate, architecture picture, checkov (see docs/cost.md, docs/diagram.md).
+#   make cost ENV=production     monthly cost estimate from the inventory (reports/cost-<env>.md, .json)
+#   make diagram ENV=local       the environment as deployed, read back from AWS and Kubernetes (reports/diagram-<env>.png, .svg)
+#   make checkov ENV=production  checkov on the rendered Kubernetes manifests and the playbooks (own virtualenv)
+#   make secrets-baseline        refresh .secrets.baseline after auditing new detect-secrets findings
+CHECKOV_VERSION := 3.3.30
+CHECKOV_VENV := .venv-checkov
+COST_ARGS ?=
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: cost diagram graphviz checkov checkov-venv secrets-baseline
+
+cost: venv
+	$(BIN)/python tools/cost_report.py --inventory $(INVENTORY) --output-dir reports $(COST_ARGS)
+
+# diagrams renders with Graphviz's dot (a Debian package, not on PyPI).
+graphviz:
+	@command -v dot >/dev/null || { echo "Installing graphviz (dot) with apt-get"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q graphviz; }
+
+diagram: venv graphviz
+	@if [ "$(ENV)" = local ]; then $(MAKE) --no-print-directory up; fi
+	$(BIN)/python tools/diagram.py --inventory $(INVENTORY) --output-dir reports
+
+# checkov pins an old `packaging`, so it lives in its own virtualenv.
+$(CHECKOV_VENV)/bin/checkov:
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check checkov==$(CHECKOV_VERSION)
+
+checkov-venv: $(CHECKOV_VENV)/bin/checkov
+
+checkov: venv checkov-venv
+	rm -rf reports/manifests/$(ENV) reports/checkov.sarif
+	$(BIN)/ansible-playbook tools/render_manifests.yml -i $(INVENTORY) -e manifests_dir=$(CURDIR)/reports/manifests/$(ENV)
+	BC_SKIP_MAPPING=TRUE $(CHECKOV_VENV)/bin/checkov --config-file tools/checkov.yml \
+	  -d reports/manifests/$(ENV) -d playbooks -d tools --output cli --output sarif --output-file-path console,reports/checkov.sarif
+
+# Keeps the audit flags of known findings; review the diff before committing it.
+SECRETS_EXCLUDE := ^(\.venv|\.venv-checkov|\.git|\.emulators|\.ansible|\.cache|reports|\.kube|\.pytest_cache|molecule/default/\.molecule)/|__pycache__|\.secrets\.baseline$$
+secrets-baseline: venv
+	$(BIN)/detect-secrets scan --all-files --exclude-files '$(SECRETS_EXCLUDE)' --baseline .secrets.baseline
+
+# Drift check (docs/runbooks/drift_check.md): read-only, exits 0 in sync, 2 drift, 1 error.
+#   make drift ENV=staging [DRIFT_SCOPE=rds,app_deploy]   reports/drift-<env>-<UTC timestamp>.{json,md,xml}
+DRIFT_SCOPE ?=
+.PHONY: drift
+drift: venv
+	@if [ "$(ENV)" = local ]; then $(MAKE) --no-print-directory up; fi
+	$(BIN)/python tools/drift.py --env $(ENV) $(if $(DRIFT_SCOPE),--scope $(DRIFT_SCOPE))

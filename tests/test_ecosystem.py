@@ -1,0 +1,259 @@
+"""The project in the tools platform teams already run: execution environment, ansible-navigator,
+GitHub workflows, pre-commit, secret scanning, checkov, role docs and changelog fragments.
+
+Nothing here needs a container engine or the network: `ansible-builder create` writes the
+build context only (building the image needs podman or docker, which these machines lack).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers import BIN, REPO, run
+
+ROLES = sorted(p.parent.parent.name for p in (REPO / "roles").glob("*/meta/argument_specs.yml"))
+ALL_ROLES = sorted(p.name for p in (REPO / "roles").iterdir() if p.is_dir())
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+CHECKOV_VERSION = "3.3.30"
+CHECKOV_VENV = REPO / ".venv-checkov"
+# Paths detect-secrets never looks at (generated, third-party or local state); the same
+# pattern is recorded in .secrets.baseline, which detect-secrets-hook then applies.
+SECRETS_EXCLUDE = (r"^(\.venv|\.venv-checkov|\.git|\.emulators|\.ansible|\.cache|reports|\.kube|\.pytest_cache"
+                   r"|molecule/default/\.molecule)/|__pycache__|\.secrets\.baseline$")
+
+
+def _load(path: Path):
+    return yaml.safe_load(path.read_text())
+
+
+# --- Execution environment and ansible-navigator ------------------------------------------
+
+
+def test_execution_environment_build_context(tmp_path):
+    definition = _load(REPO / "execution-environment.yml")
+    assert definition["version"] == 3
+    context = tmp_path / "context"
+    result = run([str(BIN / "ansible-builder"), "create", "-f", "execution-environment.yml", "-c", str(context),
+                  "--output-filename", "Containerfile"], timeout=120)
+    assert result.returncode == 0, result.stdout
+
+    containerfile = (context / "Containerfile").read_text()
+    assert "FROM $EE_BASE_IMAGE AS base" in containerfile and "AS final" in containerfile
+    requirements_txt = open(REPO / "requirements.txt").read()
+    for pin in ("ansible-core==", "ansible-runner=="):
+        version = re.search(rf"^{pin}(\S+)$", requirements_txt, re.M).group(1)
+        assert f"{pin}{version}" in containerfile, f"the EE must install the {pin}{version} that make test uses"
+    # The collections of requirements.yml, unchanged.
+    assert _load(context / "_build" / "requirements.yml") == _load(REPO / "requirements.yml")
+    # Python dependencies pinned to the versions in requirements.txt.
+    for line in (context / "_build" / "requirements.txt").read_text().split():
+        assert re.search(rf"^{re.escape(line)}$", requirements_txt, re.M | re.I), f"{line} differs from requirements.txt"
+    assert (context / "_build" / "bindep.txt").is_file()
+    # The project's own collection goes into the image (AWX does not see ./collections).
+    assert (context / "_build" / "cardplatform_aws" / "galaxy.yml").is_file()
+    assert "ansible-galaxy collection install --offline --no-deps -p /usr/share/ansible/collections" in containerfile
+
+
+def test_execution_environment_installs_the_project_collection(tmp_path):
+    """The append_galaxy step, run here: the collection directory installs offline."""
+    config = tmp_path / "ansible.cfg"
+    config.write_text("[defaults]\n")
+    result = run([str(BIN / "ansible-galaxy"), "collection", "install", "--offline", "--no-deps", "-p", str(tmp_path / "c"),
+                  str(REPO / "collections" / "ansible_collections" / "cardplatform" / "aws")],
+                 env={"ANSIBLE_CONFIG": str(config), "ANSIBLE_COLLECTIONS_PATH": str(tmp_path / "c")}, timeout=120)
+    assert result.returncode == 0, result.stdout
+    assert (tmp_path / "c" / "ansible_collections" / "cardplatform" / "aws" / "MANIFEST.json").is_file()
+
+
+def test_navigator_settings_are_valid(tmp_path):
+    """ansible-navigator validates its settings file against its own schema when it loads it."""
+    result = run([str(BIN / "ansible-navigator"), "settings", "--effective", "--ee", "false", "--mode", "stdout",
+                  "--lf", str(tmp_path / "navigator.log")], timeout=120)
+    assert result.returncode == 0, result.stdout
+    effective = yaml.safe_load(result.stdout)["ansible-navigator"]
+    assert effective["execution-environment"]["image"] == _load(REPO / "ansible-navigator.yml")["ansible-navigator"][
+        "execution-environment"]["image"]
+    assert effective["mode"] == "stdout"
+
+
+def test_navigator_runs_site_without_an_execution_environment(tmp_path):
+    """`ansible-navigator run site.yml -i inventories/production --ee false` reaches ansible-playbook."""
+    result = run([str(BIN / "ansible-navigator"), "run", "site.yml", "-i", "inventories/production", "--ee", "false",
+                  "--mode", "stdout", "--pae", "false", "--lf", str(tmp_path / "navigator.log"), "--syntax-check"], timeout=180)
+    assert result.returncode == 0, result.stdout
+    assert "playbook: " in result.stdout and "site.yml" in result.stdout
+
+
+# --- GitHub workflows and pre-commit -------------------------------------------------------
+
+
+def test_workflows_exist():
+    names = {p.stem for p in WORKFLOWS}
+    assert {"test", "drift", "deploy", "security"} <= names
+
+
+def test_actionlint():
+    result = run([str(BIN / "actionlint"), "-no-color", *map(str, WORKFLOWS)], timeout=120)
+    assert result.returncode == 0, result.stdout
+
+
+def test_workflows_match_the_github_schema():
+    result = run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)], timeout=120)
+    assert result.returncode == 0, result.stdout
+
+
+def test_pull_requests_run_make_test():
+    workflow = _load(REPO / ".github" / "workflows" / "test.yml")
+    assert "pull_request" in workflow["on"]
+    steps = [s.get("run", "") for job in workflow["jobs"].values() for s in job["steps"]]
+    assert "make test" in steps
+
+
+def test_drift_check_runs_per_environment_and_publishes_reports():
+    workflow = _load(REPO / ".github" / "workflows" / "drift.yml")
+    assert workflow["on"]["schedule"]
+    job = workflow["jobs"]["drift"]
+    assert job["strategy"]["matrix"]["environment"] == ["staging", "production"]
+    runs = " ".join(s.get("run", "") for s in job["steps"])
+    uses = " ".join(s.get("uses", "") for s in job["steps"])
+    assert "make drift ENV=${{ matrix.environment }}" in runs
+    assert "GITHUB_STEP_SUMMARY" in runs and "action-junit-report" in uses and "upload-artifact" in uses
+
+
+def test_deploy_goes_through_staging_to_an_approved_production():
+    jobs = _load(REPO / ".github" / "workflows" / "deploy.yml")["jobs"]
+    assert jobs["staging"]["environment"]["name"] == "staging"
+    assert jobs["production"]["needs"] == "staging"
+    assert jobs["production"]["environment"]["name"] == "production"
+    assert any("make site ENV=production" in s.get("run", "") for s in jobs["production"]["steps"])
+
+
+def test_security_workflow_runs_the_three_scanners():
+    jobs = _load(REPO / ".github" / "workflows" / "security.yml")["jobs"]
+    text = json.dumps(jobs)
+    assert "detect-secrets-hook --baseline .secrets.baseline" in text
+    assert "make checkov" in text and "make lint" in text
+
+
+def test_pre_commit_config_is_valid_and_runs_the_same_linters():
+    result = run([str(BIN / "pre-commit"), "validate-config", ".pre-commit-config.yaml"], timeout=60)
+    assert result.returncode == 0, result.stdout
+    hooks = {h["id"]: h for repo in _load(REPO / ".pre-commit-config.yaml")["repos"] for h in repo["hooks"]}
+    assert {"yamllint", "ansible-lint", "detect-secrets", "actionlint"} <= set(hooks)
+    for hook in hooks.values():
+        executable = hook["entry"].split()[0]
+        assert (REPO / executable).exists(), f"{hook['id']}: {executable} is not installed by make venv"
+
+
+# --- Secrets -------------------------------------------------------------------------------
+
+
+def test_no_secret_beyond_the_baseline():
+    """detect-secrets over the whole tree (not only tracked files) finds nothing the baseline lacks.
+
+    A finding here is either a real secret (remove it) or a false positive: audit it and refresh
+    the baseline with `make secrets-baseline`.
+    """
+    baseline = json.loads((REPO / ".secrets.baseline").read_text())
+    known = {(path, item["hashed_secret"]) for path, items in baseline["results"].items() for item in items}
+    # Tracked and untracked files that git does not ignore (walking .venv would take far longer).
+    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=REPO,
+                           capture_output=True, text=True, timeout=60, check=True).stdout.split("\0")
+    files = [f for f in files if f and (REPO / f).is_file()]
+    result = subprocess.run([str(BIN / "detect-secrets"), "scan", "--all-files", "--exclude-files", SECRETS_EXCLUDE, *files],
+                            cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)["results"]
+    new = sorted(f"{path}:{item['line_number']} {item['type']}" for path, items in found.items() for item in items
+                 if (path, item["hashed_secret"]) not in known)
+    assert not new, "secrets not in .secrets.baseline:\n" + "\n".join(new)
+    assert not any(item.get("is_secret") for items in baseline["results"].values() for item in items), (
+        "the baseline marks a finding as a real secret")
+
+
+# --- checkov ---------------------------------------------------------------------------------
+
+
+def _checkov() -> Path:
+    """The pinned checkov in its own virtualenv (it pins an old `packaging`); built when missing."""
+    executable = CHECKOV_VENV / "bin" / "checkov"
+    if not executable.exists():
+        result = subprocess.run(["make", "checkov-venv"], cwd=REPO, capture_output=True, text=True, timeout=900, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+    return executable
+
+
+def test_checkov_on_the_kubernetes_manifests_and_playbooks(tmp_path):
+    checkov = _checkov()
+    manifests = tmp_path / "manifests"
+    rendered = run([str(BIN / "ansible-playbook"), "tools/render_manifests.yml", "-i", "inventories/production",
+                    "-e", f"manifests_dir={manifests}"], timeout=300)
+    assert rendered.returncode == 0, rendered.stdout
+    kinds = {doc["kind"] for p in manifests.glob("*.yml") for doc in yaml.safe_load_all(p.read_text()) if doc}
+    assert {"Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Service", "Ingress", "NetworkPolicy"} <= kinds
+
+    result = subprocess.run([str(checkov), "--config-file", "tools/checkov.yml", "-d", str(manifests), "-d", "playbooks",
+                             "-d", "tools", "--output", "json"], cwd=REPO, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "BC_SKIP_MAPPING": "TRUE"}, check=False)
+    reports, decoder, text, index = [], json.JSONDecoder(), result.stdout, 0
+    while text[index:].strip():  # one JSON document per directory (a list when it ran several frameworks)
+        document, end = decoder.raw_decode(text, index + len(text[index:]) - len(text[index:].lstrip()))
+        reports += document if isinstance(document, list) else [document]
+        index = end
+    failed = [f"{c['check_id']} {c['resource']} ({c['file_path']}): {c['check_name']}"
+              for report in reports for c in report.get("results", {}).get("failed_checks", [])]
+    assert not failed, "\n".join(failed)
+    assert result.returncode == 0, result.stderr[-3000:]
+    k8s = [r for r in reports if r.get("check_type") == "kubernetes"]
+    assert sum(r["summary"]["passed"] for r in k8s) > 100
+
+
+# --- Role documentation and changelog --------------------------------------------------------
+
+
+def _option_names(role: str) -> dict[str, list[str]]:
+    specs = _load(REPO / "roles" / role / "meta" / "argument_specs.yml")["argument_specs"]
+    return {entry: sorted((spec.get("options") or {}).keys()) for entry, spec in specs.items()}
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_ansible_doc_renders_the_role(role):
+    assert (REPO / "roles" / role / "meta" / "argument_specs.yml").is_file(), f"roles/{role} has no meta/argument_specs.yml"
+    result = run([str(BIN / "ansible-doc"), "-t", "role", "-r", "roles", role], env={"ANSIBLE_NOCOLOR": "1"}, timeout=120)
+    assert result.returncode == 0, result.stdout
+    text = re.sub(r"\x1b\[[0-9;]*m|\*", "", result.stdout)  # emphasis, with or without colour
+    assert "ERROR" not in text, text
+    for entry, options in _option_names(role).items():
+        assert f"ENTRY POINT: {entry}" in text
+        missing = [name for name in options if name not in text]
+        assert not missing, f"ansible-doc does not show {missing}"
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_role_readme_documents_every_input(role):
+    readme = REPO / "roles" / role / "README.md"
+    assert readme.is_file(), f"roles/{role}/README.md is missing"
+    text = readme.read_text()
+    specs = REPO / "roles" / role / "meta" / "argument_specs.yml"
+    assert specs.is_file(), f"roles/{role} has no meta/argument_specs.yml"
+    missing = sorted({name for options in _option_names(role).values() for name in options if name not in text})
+    assert not missing, f"roles/{role}/README.md does not mention {missing}"
+
+
+def test_changelog_fragments_lint(tmp_path):
+    assert list((REPO / "changelogs" / "fragments").glob("*.y*ml")), "no changelog fragment"
+    result = run([str(BIN / "antsibull-changelog"), "lint"], timeout=120)
+    assert result.returncode == 0 and not result.stdout.strip(), result.stdout
+    # ...and the linter does catch a malformed fragment.
+    bad = tmp_path / "bad.yml"
+    bad.write_text("not_a_section:\n  - oops\n")
+    result = run([str(BIN / "antsibull-changelog"), "lint", str(bad)], timeout=120)
+    assert "not_a_section" in result.stdout, result.stdout
