@@ -1253,3 +1253,31 @@ def elasticache_test_failover() -> None:
         return ActionResult({"ReplicationGroup": rg})
 
     response_cls.test_failover = test_failover
+
+
+@extension
+def eks_cluster_security_group_deleted_with_cluster() -> None:
+    """DeleteCluster also deletes the EKS-managed cluster security group, as AWS does.
+
+    ``eks_cluster_updates`` creates ``eks-cluster-sg-<name>-<n>`` with the cluster (EKS
+    does); moto 5.2.5 then leaves it behind on DeleteCluster, so a torn-down environment
+    still held a security group that real AWS removes with the cluster (teardown test).
+    """
+    from moto.ec2.models import ec2_backends
+    from moto.eks.models import EKSBackend
+
+    original_delete = EKSBackend.delete_cluster
+
+    def delete_cluster(self, name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        cluster = self.clusters.get(name)
+        group_id = (getattr(cluster, "resources_vpc_config", None) or {}).get("clusterSecurityGroupId")
+        result = original_delete(self, name, *args, **kwargs)
+        if group_id:
+            ec2 = ec2_backends[self.account_id][self.region_name]
+            try:
+                ec2.delete_security_group(group_id=group_id)
+            except Exception:  # noqa: BLE001 - already gone or still referenced: AWS retries, we leave it
+                pass
+        return result
+
+    EKSBackend.delete_cluster = delete_cluster  # type: ignore[method-assign]
