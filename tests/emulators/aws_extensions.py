@@ -1281,3 +1281,30 @@ def eks_cluster_security_group_deleted_with_cluster() -> None:
         return result
 
     EKSBackend.delete_cluster = delete_cluster  # type: ignore[method-assign]
+
+
+@extension
+def eks_list_nodegroups_missing_cluster() -> None:
+    """EKS ListNodegroups on a cluster that does not exist: ResourceNotFoundException (404).
+
+    moto 5.2.5 raises a KeyError (the server answers 500), so a read-only caller (the drift
+    check's cardplatform.aws.eks_nodegroup_info) cannot tell "no cluster" from a failure.
+    """
+    from moto.eks import models as eks_models
+    from moto.eks.exceptions import ResourceNotFoundException
+
+    backend_cls = eks_models.EKSBackend
+    if getattr(backend_cls, "_cardplatform_list_nodegroups", False):
+        return
+    backend_cls._cardplatform_list_nodegroups = True
+    original = backend_cls.list_nodegroups
+
+    def list_nodegroups(self, cluster_name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if cluster_name not in self.clusters:
+            raise ResourceNotFoundException(
+                clusterName=None, nodegroupName=None, fargateProfileName=None, addonName=None,
+                message=eks_models.CLUSTER_NOT_FOUND_MSG.format(clusterName=cluster_name),
+            )
+        return original(self, cluster_name, *args, **kwargs)
+
+    backend_cls.list_nodegroups = list_nodegroups

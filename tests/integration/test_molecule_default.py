@@ -57,7 +57,7 @@ def secret_values(endpoint_url: str) -> dict[str, str]:
 def test_default_scenario_converges_idempotently_verifies_and_leaks_no_secret():
     # PLATFORM_AWS_ENDPOINT_URL / PLATFORM_KUBECONFIG, when the user sets them, reach
     # molecule through the environment and replace the embedded emulators.
-    env = {"AWS_EMULATOR_PORT": AWS_PORT, "K8S_EMULATOR_PORT": K8S_PORT}
+    env = {"AWS_EMULATOR_PORT": AWS_PORT, "K8S_EMULATOR_PORT": K8S_PORT, "NO_COLOR": "1", "ANSIBLE_NOCOLOR": "1"}
     try:
         result = run(["molecule", "test", "-s", "default", "--destroy", "never"], env=env, timeout=1800)
         LOG.parent.mkdir(exist_ok=True)

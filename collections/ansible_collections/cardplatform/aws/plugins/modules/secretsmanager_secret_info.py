@@ -1,0 +1,111 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: secretsmanager_secret_info
+short_description: Describe Secrets Manager secrets without reading their values
+version_added: 0.1.0
+description:
+  - Describes each secret in I(names) with Secrets Manager C(DescribeSecret) - name, ARN, KMS
+    key, rotation, tags, and the deletion date of a secret scheduled for deletion. Read only;
+    it never calls C(GetSecretValue), so no secret value reaches Ansible.
+  - Written because amazon.aws and community.aws (10.x) offer only the C(secretsmanager_secret)
+    lookup, which reads the value. Used by the drift check.
+author:
+  - Card platform team
+options:
+  names:
+    description: Names or ARNs of the secrets.
+    type: list
+    elements: str
+    required: true
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Describe the platform's secrets
+  cardplatform.aws.secretsmanager_secret_info:
+    names:
+      - card-platform-production/rds/master
+      - card-platform-production/rds/app
+  register: secrets
+"""
+
+RETURN = r"""
+secrets:
+  description: One entry per requested name, keyed by that name.
+  returned: always
+  type: dict
+  contains:
+    exists:
+      description: Whether the secret exists (a secret scheduled for deletion exists, with C(deleted_date)).
+      type: bool
+    arn:
+      description: ARN of the secret.
+      type: str
+    kms_key_id:
+      description: KMS key that encrypts the secret (absent for the AWS managed key).
+      type: str
+    deleted_date:
+      description: When the secret is scheduled to be deleted (ISO 8601), or null.
+      type: str
+    rotation_enabled:
+      description: Whether rotation is on.
+      type: bool
+    tags:
+      description: Tags as a dict.
+      type: dict
+"""
+
+try:
+    import botocore
+except ImportError:
+    pass  # caught by AnsibleAWSModule
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+
+
+def describe(module, client, name):
+    try:
+        secret = client.describe_secret(aws_retry=True, SecretId=name)
+    except is_boto3_error_code("ResourceNotFoundException"):
+        return {"exists": False}
+    except (
+        botocore.exceptions.BotoCoreError,
+        botocore.exceptions.ClientError,
+    ) as e:  # pylint: disable=duplicate-except
+        module.fail_json_aws(e, msg=f"Couldn't describe secret {name}")
+    deleted = secret.get("DeletedDate")
+    return {
+        "exists": True,
+        "name": secret.get("Name"),
+        "arn": secret.get("ARN"),
+        "description": secret.get("Description"),
+        "kms_key_id": secret.get("KmsKeyId"),
+        "deleted_date": deleted.isoformat() if hasattr(deleted, "isoformat") else deleted,
+        "rotation_enabled": bool(secret.get("RotationEnabled")),
+        "tags": boto3_tag_list_to_ansible_dict(secret.get("Tags") or []),
+    }
+
+
+def main():
+    module = AnsibleAWSModule(
+        argument_spec=dict(names=dict(type="list", elements="str", required=True)),
+        supports_check_mode=True,
+    )
+    client = module.client("secretsmanager", retry_decorator=AWSRetry.jittered_backoff())
+    module.exit_json(changed=False, secrets={name: describe(module, client, name) for name in module.params["names"]})
+
+
+if __name__ == "__main__":
+    main()
