@@ -1,0 +1,389 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: eks_addon
+short_description: Manage an Amazon EKS add-on (vpc-cni, coredns, kube-proxy, aws-ebs-csi-driver ...)
+version_added: 0.2.0
+description:
+  - Creates, updates or deletes one Amazon EKS add-on of a cluster (EKS C(CreateAddon),
+    C(DescribeAddon), C(UpdateAddon), C(DeleteAddon), C(DescribeUpdate), C(TagResource),
+    C(UntagResource)); the version is checked with C(DescribeAddonVersions) before any write.
+  - Written because neither amazon.aws (10.1) nor community.aws (10.0) has an EKS add-on module.
+  - An existing add-on is changed in place with C(UpdateAddon) when its version, service
+    account role or configuration values differ; tags are changed with C(TagResource) /
+    C(UntagResource). The task waits for the add-on to be C(ACTIVE) (boto3 waiter
+    C(addon_active)) or gone (C(addon_deleted)).
+author:
+  - Card platform team
+options:
+  cluster_name:
+    description: Name of the EKS cluster.
+    type: str
+    required: true
+  name:
+    description:
+      - Add-on name as C(DescribeAddonVersions) lists it, e.g. C(vpc-cni), C(coredns),
+        C(kube-proxy), C(aws-ebs-csi-driver).
+    type: str
+    required: true
+  version:
+    description:
+      - Add-on version, e.g. C(v1.21.1-eksbuild.1); it must be one C(DescribeAddonVersions) lists
+        for the cluster's Kubernetes version, else the module fails before writing.
+      - Omitted - EKS installs the default version for the cluster and the module never changes
+        the version afterwards.
+    type: str
+  service_account_role_arn:
+    description:
+      - IAM role (IRSA) bound to the add-on's service account. Omitted leaves the current value;
+        an empty string removes it (the add-on then uses the node role).
+    type: str
+  configuration_values:
+    description:
+      - Add-on configuration as a dict (sent as JSON) or a JSON/YAML string, validated by EKS
+        against C(DescribeAddonConfiguration). Omitted leaves the current value; C({}) removes it.
+      - Compared as parsed JSON, so key order and whitespace never cause an update.
+    type: raw
+  resolve_conflicts:
+    description:
+      - How EKS treats fields of a self-managed installation it takes over (C(CreateAddon)) or
+        fields changed outside EKS (C(UpdateAddon)). AWS default C(NONE). C(PRESERVE) is only
+        valid for updates; on creation it is sent as C(NONE).
+    type: str
+    choices: [OVERWRITE, NONE, PRESERVE]
+    default: OVERWRITE
+  preserve:
+    description: With I(state=absent), keep the add-on's Kubernetes resources on the cluster (C(DeleteAddon) C(preserve)).
+    type: bool
+    default: false
+  tags:
+    description: Tags of the add-on. Omitted leaves the existing tags alone.
+    type: dict
+    aliases: [resource_tags]
+  purge_tags:
+    description: Remove tags not listed in I(tags).
+    type: bool
+    default: true
+  state:
+    description: Whether the add-on is installed.
+    type: str
+    choices: [present, absent]
+    default: present
+  wait:
+    description: Wait for C(ACTIVE) after a create or update, for the add-on to be gone after a delete.
+    type: bool
+    default: true
+  wait_timeout:
+    description: Seconds to wait (Terraform's AWS provider waits 20 minutes to create, 20 to update, 40 to delete).
+    type: int
+    default: 1200
+notes:
+  - Supports check mode and diff mode.
+  - An add-on in C(CREATE_FAILED) or C(DEGRADED) fails the wait with the add-on's health issues.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Install the VPC CNI with prefix delegation before the node groups
+  cardplatform.aws.eks_addon:
+    cluster_name: card-platform-production
+    name: vpc-cni
+    version: v1.21.1-eksbuild.1
+    configuration_values:
+      env:
+        ENABLE_PREFIX_DELEGATION: "true"
+    tags:
+      Project: card-platform
+
+- name: Remove the EBS CSI driver but keep its Kubernetes objects
+  cardplatform.aws.eks_addon:
+    cluster_name: card-platform-production
+    name: aws-ebs-csi-driver
+    preserve: true
+    state: absent
+"""
+
+RETURN = r"""
+addon:
+  description: The add-on as DescribeAddon returns it, keys in snake case (tags keep their keys); empty when absent.
+  returned: always
+  type: dict
+  contains:
+    addon_name:
+      description: Add-on name.
+      type: str
+    addon_version:
+      description: Installed version.
+      type: str
+    status:
+      description: CREATING, ACTIVE, UPDATING, DEGRADED, CREATE_FAILED ...
+      type: str
+    addon_arn:
+      description: ARN of the add-on.
+      type: str
+    service_account_role_arn:
+      description: IRSA role of the add-on's service account.
+      type: str
+    configuration_values:
+      description: Configuration as a JSON string.
+      type: str
+    health:
+      description: issues - the problems EKS reports.
+      type: dict
+updates:
+  description: Updates started by this run (type and id).
+  returned: always
+  type: list
+  elements: dict
+"""
+
+import copy
+import json
+
+try:
+    import botocore
+except ImportError:
+    pass  # caught by AnsibleAWSModule
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+AWS_ERRORS = (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) if "botocore" in globals() else ()
+
+
+def parse_configuration(value):
+    """Return the configuration as a Python value (None when not given, {} for empty)."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return value
+    text = str(value).strip()
+    if not text:
+        return {}
+    try:
+        return json.loads(text)
+    except ValueError:
+        import yaml  # YAML is a superset of JSON; EKS accepts both
+
+        return yaml.safe_load(text) or {}
+
+
+def normalise(addon):
+    if not addon:
+        return {}
+    result = camel_dict_to_snake_dict(addon, ignore_list=["tags"])
+    for key in ("created_at", "modified_at"):
+        result.pop(key, None)
+    return result
+
+
+class AddonManager:
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.client = module.client("eks", retry_decorator=AWSRetry.jittered_backoff())
+        self.changed = False
+        self.updates = []
+        self.ids = dict(clusterName=self.params["cluster_name"], addonName=self.params["name"])
+
+    def fail(self, error, action):
+        self.module.fail_json_aws(error, msg=f"Couldn't {action} add-on {self.params['name']} of cluster {self.params['cluster_name']}")
+
+    def get(self):
+        try:
+            return self.client.describe_addon(aws_retry=True, **self.ids)["addon"]
+        except is_boto3_error_code("ResourceNotFoundException"):
+            return None
+        except AWS_ERRORS as e:  # pylint: disable=duplicate-except
+            self.fail(e, "describe")
+
+    def cluster_version(self):
+        try:
+            return self.client.describe_cluster(aws_retry=True, name=self.params["cluster_name"])["cluster"]["version"]
+        except is_boto3_error_code("ResourceNotFoundException"):
+            self.module.fail_json(msg=f"Cluster {self.params['cluster_name']} does not exist")
+        except AWS_ERRORS as e:  # pylint: disable=duplicate-except
+            self.fail(e, "read the Kubernetes version for")
+
+    def check_version(self):
+        """Fail before any write when the version is not offered for the cluster's Kubernetes version."""
+        wanted = self.params["version"]
+        if not wanted:
+            return
+        k8s = self.cluster_version()
+        try:
+            paginator = self.client.get_paginator("describe_addon_versions")
+            pages = paginator.paginate(addonName=self.params["name"], kubernetesVersion=k8s).build_full_result()
+        except AWS_ERRORS as e:
+            self.fail(e, "list the versions of")
+        offered = [v["addonVersion"] for a in pages.get("addons", []) for v in a.get("addonVersions", [])]
+        if wanted not in offered:
+            self.module.fail_json(
+                msg=f"Add-on {self.params['name']} {wanted} is not offered for Kubernetes {k8s}; "
+                f"DescribeAddonVersions lists: {', '.join(offered) or 'none'}"
+            )
+
+    def wait(self, waiter_name):
+        if not self.params["wait"] or self.module.check_mode:
+            return
+        delay = 10
+        try:
+            self.client.get_waiter(waiter_name).wait(
+                WaiterConfig={"Delay": delay, "MaxAttempts": max(1, self.params["wait_timeout"] // delay)}, **self.ids
+            )
+        except botocore.exceptions.WaiterError as e:
+            addon = (e.last_response or {}).get("addon", {})
+            self.module.fail_json_aws(
+                e,
+                msg=f"Add-on {self.params['name']} of cluster {self.params['cluster_name']} did not reach "
+                f"{'ACTIVE' if waiter_name == 'addon_active' else 'deletion'} (status {addon.get('status')}, "
+                f"health {addon.get('health', {}).get('issues')})",
+            )
+
+    def create(self):
+        p = self.params
+        kwargs = dict(self.ids, resolveConflicts="NONE" if p["resolve_conflicts"] == "PRESERVE" else p["resolve_conflicts"])
+        after = {"addon_name": p["name"], "cluster_name": p["cluster_name"], "status": "ACTIVE"}
+        if p["version"]:
+            kwargs["addonVersion"] = after["addon_version"] = p["version"]
+        if p["service_account_role_arn"]:
+            kwargs["serviceAccountRoleArn"] = after["service_account_role_arn"] = p["service_account_role_arn"]
+        config = parse_configuration(p["configuration_values"])
+        if config:
+            kwargs["configurationValues"] = after["configuration_values"] = json.dumps(config, sort_keys=True)
+        if p["tags"]:
+            kwargs["tags"] = after["tags"] = p["tags"]
+        self.changed = True
+        if self.module.check_mode:
+            return after
+        try:
+            self.client.create_addon(aws_retry=True, **kwargs)
+        except AWS_ERRORS as e:
+            self.fail(e, "create")
+        self.wait("addon_active")
+        return normalise(self.get())
+
+    def update(self, current, after):
+        p = self.params
+        change = {}
+        if p["version"] and p["version"] != current.get("addonVersion"):
+            change["addonVersion"] = after["addon_version"] = p["version"]
+        role = p["service_account_role_arn"]
+        if role is not None and role != (current.get("serviceAccountRoleArn") or ""):
+            change["serviceAccountRoleArn"] = role
+            after["service_account_role_arn"] = role
+        wanted_config = parse_configuration(p["configuration_values"])
+        if wanted_config is not None:
+            have_config = parse_configuration(current.get("configurationValues") or "")
+            if wanted_config != have_config:
+                change["configurationValues"] = json.dumps(wanted_config, sort_keys=True) if wanted_config else ""
+                after["configuration_values"] = change["configurationValues"]
+        if not change:
+            return
+        self.changed = True
+        if self.module.check_mode:
+            self.updates.append({"type": "AddonUpdate"})
+            return
+        try:
+            update = self.client.update_addon(aws_retry=True, resolveConflicts=p["resolve_conflicts"], **self.ids, **change)["update"]
+        except AWS_ERRORS as e:
+            self.fail(e, "update")
+        self.updates.append({"type": update.get("type"), "id": update.get("id")})
+        self.wait("addon_active")
+
+    def ensure_tags(self, current, after):
+        if self.params["tags"] is None:
+            return
+        to_add, to_remove = compare_aws_tags(current.get("tags") or {}, self.params["tags"], self.params["purge_tags"])
+        if not to_add and not to_remove:
+            return
+        self.changed = True
+        after["tags"] = self.params["tags"] if self.params["purge_tags"] else dict(current.get("tags") or {}, **to_add)
+        if self.module.check_mode:
+            return
+        try:
+            if to_remove:
+                self.client.untag_resource(aws_retry=True, resourceArn=current["addonArn"], tagKeys=to_remove)
+            if to_add:
+                self.client.tag_resource(aws_retry=True, resourceArn=current["addonArn"], tags=to_add)
+        except AWS_ERRORS as e:
+            self.fail(e, "tag")
+
+    def present(self):
+        current = self.get()
+        self.check_version()
+        if not current:
+            return {}, self.create()
+        if current.get("status") in ("CREATING", "UPDATING"):
+            self.wait("addon_active")
+            current = self.get() or current
+        if current.get("status") == "DELETING":
+            self.module.fail_json(msg=f"Add-on {self.params['name']} is being deleted; run again once it is gone")
+        before = normalise(current)
+        after = copy.deepcopy(before)
+        self.update(current, after)
+        self.ensure_tags(current, after)
+        if self.changed and not self.module.check_mode:
+            after = normalise(self.get())
+        return before, after
+
+    def absent(self):
+        current = self.get()
+        if not current:
+            return {}, {}
+        self.changed = True
+        if not self.module.check_mode:
+            if current.get("status") != "DELETING":
+                try:
+                    self.client.delete_addon(aws_retry=True, preserve=self.params["preserve"], **self.ids)
+                except is_boto3_error_code("ResourceNotFoundException"):
+                    pass
+                except AWS_ERRORS as e:  # pylint: disable=duplicate-except
+                    self.fail(e, "delete")
+            self.wait("addon_deleted")
+        return normalise(current), {}
+
+
+def main():
+    argument_spec = dict(
+        cluster_name=dict(type="str", required=True),
+        name=dict(type="str", required=True),
+        version=dict(type="str"),
+        service_account_role_arn=dict(type="str"),
+        configuration_values=dict(type="raw"),
+        resolve_conflicts=dict(type="str", default="OVERWRITE", choices=["OVERWRITE", "NONE", "PRESERVE"]),
+        preserve=dict(type="bool", default=False),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=1200),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    if module.params["configuration_values"] is not None and not isinstance(module.params["configuration_values"], (dict, str)):
+        module.fail_json(msg="configuration_values must be a dict or a JSON/YAML string")
+    manager = AddonManager(module)
+    if module.params["state"] == "present":
+        before, after = manager.present()
+    else:
+        before, after = manager.absent()
+    result = dict(changed=manager.changed, addon=after, updates=manager.updates)
+    if module._diff:
+        result["diff"] = dict(before=before, after=after)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
