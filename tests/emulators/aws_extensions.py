@@ -1795,6 +1795,30 @@ def eks_addons_and_access_entries() -> None:
             "{0}/clusters/(?P<name>[^/]+)/addons/(?P<addonName>[^/]+)$": dispatch,
             "{0}/clusters/(?P<name>[^/]+)/addons/(?P<addonName>[^/]+)/update$": dispatch,
             "{0}/clusters/(?P<name>[^/]+)/access-entries$": dispatch,
-            "{0}/clusters/(?P<name>[^/]+)/access-entries/.+$": dispatch,
+            "{0}/clusters/(?P<name>[^/]+)/access-entries/(?P<principalArnAndPolicy>.+)$": dispatch,
         }
     )
+
+
+@extension
+def ec2_interface_endpoint_private_dns_default() -> None:
+    """CreateVpcEndpoint: an interface endpoint has private DNS on unless the request says no.
+
+    AWS API: ``PrivateDnsEnabled`` defaults to true for interface endpoints of AWS services.
+    moto 5.2.5 stores None (DescribeVpcEndpoints then reports false), so a verifier reading the
+    endpoint back sees private DNS off where AWS has it on.
+    """
+    from moto.ec2.models.vpcs import VPCBackend
+
+    if getattr(VPCBackend, "_cardplatform_private_dns_default", False):
+        return
+    VPCBackend._cardplatform_private_dns_default = True  # type: ignore[attr-defined]
+    original = VPCBackend.create_vpc_endpoint
+
+    def create_vpc_endpoint(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        endpoint = original(self, *args, **kwargs)
+        if (endpoint.vpc_endpoint_type or "").lower() == "interface" and endpoint.private_dns_enabled is None:
+            endpoint.private_dns_enabled = True
+        return endpoint
+
+    VPCBackend.create_vpc_endpoint = create_vpc_endpoint  # type: ignore[method-assign]

@@ -12,7 +12,8 @@ version_added: 0.1.0
 description:
   - Creates, updates or deletes an Amazon EKS cluster (EKS C(CreateCluster), C(DescribeCluster),
     C(UpdateClusterConfig), C(UpdateClusterVersion), C(DescribeUpdate), C(AssociateEncryptionConfig),
-    C(DeleteCluster), C(TagResource), C(UntagResource)).
+    C(DeleteCluster), C(TagResource), C(UntagResource)); C(UpdateClusterConfig) also changes the
+    authentication mode (C(accessConfig)).
   - Written because C(community.aws.eks_cluster) (10.0) has no options for endpoint access,
     control-plane logging or envelope encryption, cannot upgrade the Kubernetes version and
     does not update tags.
@@ -66,6 +67,22 @@ options:
   encryption_kms_key_arn:
     description: KMS key ARN for envelope encryption of Kubernetes Secrets (AWS default - none).
     type: str
+  authentication_mode:
+    description:
+      - How the cluster authenticates IAM principals - C(CONFIG_MAP) (the aws-auth ConfigMap only,
+        the API default), C(API_AND_CONFIG_MAP) or C(API) (access entries only,
+        cardplatform.aws.eks_access_entry).
+      - Changed in place with C(UpdateClusterConfig) C(accessConfig) (update type
+        C(AccessConfigUpdate)), one step at a time (CONFIG_MAP, API_AND_CONFIG_MAP, API); EKS cannot
+        go back, so a lower mode than the cluster's fails the task.
+      - Omitted leaves the cluster's mode alone (AWS default at creation C(CONFIG_MAP)).
+    type: str
+    choices: [API, API_AND_CONFIG_MAP, CONFIG_MAP]
+  bootstrap_cluster_creator_admin_permissions:
+    description:
+      - At creation only - give the IAM principal that creates the cluster a cluster-admin access
+        entry (AWS default true). Ignored for an existing cluster (EKS cannot change it).
+    type: bool
   tags:
     description: Tags of the cluster. Omitted leaves the existing tags alone.
     type: dict
@@ -136,6 +153,9 @@ cluster:
     logging:
       description: cluster_logging - enabled and disabled log types.
       type: dict
+    access_config:
+      description: authentication_mode and bootstrap_cluster_creator_admin_permissions.
+      type: dict
     status:
       description: ACTIVE, CREATING, UPDATING ...
       type: str
@@ -161,6 +181,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+# EKS moves only forward through these (a cluster never returns to the aws-auth ConfigMap alone).
+AUTHENTICATION_MODES = ["CONFIG_MAP", "API_AND_CONFIG_MAP", "API"]
 
 
 def normalise(cluster):
@@ -286,6 +308,13 @@ class ClusterManager:
             kwargs["encryptionConfig"] = [
                 {"resources": ["secrets"], "provider": {"keyArn": p["encryption_kms_key_arn"]}}
             ]
+        access_config = {}
+        if p["authentication_mode"]:
+            access_config["authenticationMode"] = p["authentication_mode"]
+        if p["bootstrap_cluster_creator_admin_permissions"] is not None:
+            access_config["bootstrapClusterCreatorAdminPermissions"] = p["bootstrap_cluster_creator_admin_permissions"]
+        if access_config:
+            kwargs["accessConfig"] = access_config
         if p["tags"]:
             kwargs["tags"] = p["tags"]
         self.changed = True
@@ -363,6 +392,23 @@ class ClusterManager:
         self._call_update("AssociateEncryptionConfig", self.client.associate_encryption_config, encryptionConfig=config)
         after["encryption_config"] = camel_dict_to_snake_dict({"c": config})["c"]
 
+    def ensure_access_config(self, current, after):
+        wanted = self.params["authentication_mode"]
+        if not wanted:
+            return
+        have = (current.get("accessConfig") or {}).get("authenticationMode") or "CONFIG_MAP"
+        if have == wanted:
+            return
+        if AUTHENTICATION_MODES.index(wanted) < AUTHENTICATION_MODES.index(have):
+            self.module.fail_json(
+                msg=f"Cluster {self.params['name']} uses authentication mode {have}; EKS cannot change it back to {wanted}"
+            )
+        for step in AUTHENTICATION_MODES[AUTHENTICATION_MODES.index(have) + 1:AUTHENTICATION_MODES.index(wanted) + 1]:
+            self._call_update(
+                "AccessConfigUpdate", self.client.update_cluster_config, accessConfig={"authenticationMode": step}
+            )
+        after.setdefault("access_config", {})["authentication_mode"] = wanted
+
     def ensure_tags(self, current, after):
         if self.params["tags"] is None:
             return
@@ -398,6 +444,7 @@ class ClusterManager:
         self.ensure_vpc_config(current, after)
         self.ensure_logging(current, after)
         self.ensure_encryption(current, after)
+        self.ensure_access_config(current, after)
         self.ensure_tags(current, after)
         if self.changed and not self.module.check_mode:
             self.wait()
@@ -430,6 +477,8 @@ def main():
         public_access_cidrs=dict(type="list", elements="str"),
         logging_types=dict(type="list", elements="str", default=[], choices=LOG_TYPES),
         encryption_kms_key_arn=dict(type="str"),
+        authentication_mode=dict(type="str", choices=AUTHENTICATION_MODES),
+        bootstrap_cluster_creator_admin_permissions=dict(type="bool"),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
         state=dict(type="str", default="present", choices=["present", "absent"]),

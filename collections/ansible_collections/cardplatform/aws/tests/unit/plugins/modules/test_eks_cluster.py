@@ -24,7 +24,7 @@ KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-5555555555
 @pytest.fixture(autouse=True)
 def eks(monkeypatch):
     set_credentials(monkeypatch)
-    apply_extensions("eks_cluster_updates")
+    apply_extensions("eks_cluster_updates", "eks_addons_and_access_entries")
     with mock_aws():
         yield boto3.client("eks", region_name=REGION)
 
@@ -145,3 +145,27 @@ def test_tags_and_absent(eks, network, capsys):
     gone = run_module(module_under_test, dict(name="card", state="absent"), capsys)
     assert gone["changed"] is True
     assert eks.list_clusters()["clusters"] == []
+
+
+def test_authentication_mode_at_creation_and_forward_only(eks, network, capsys):
+    created = run_module(module_under_test, args(network, authentication_mode="API_AND_CONFIG_MAP"), capsys)
+    assert created["changed"] is True
+    assert eks.describe_cluster(name="card")["cluster"]["accessConfig"]["authenticationMode"] == "API_AND_CONFIG_MAP"
+    assert run_module(module_under_test, args(network, authentication_mode="API_AND_CONFIG_MAP"), capsys)["changed"] is False
+    check = run_module(module_under_test, args(network, authentication_mode="API"), capsys, check_mode=True, diff=True)
+    assert check["changed"] is True
+    assert check["diff"]["after"]["access_config"]["authentication_mode"] == "API"
+    assert eks.describe_cluster(name="card")["cluster"]["accessConfig"]["authenticationMode"] == "API_AND_CONFIG_MAP"
+    moved = run_module(module_under_test, args(network, authentication_mode="API"), capsys)
+    assert [u["type"] for u in moved["updates"]] == ["AccessConfigUpdate"]
+    assert eks.describe_cluster(name="card")["cluster"]["accessConfig"]["authenticationMode"] == "API"
+    back = run_module(module_under_test, args(network, authentication_mode="CONFIG_MAP"), capsys)
+    assert back["failed"] is True and "cannot change it back" in back["msg"]
+
+
+def test_authentication_mode_steps_from_config_map(eks, network, capsys):
+    run_module(module_under_test, args(network), capsys)
+    assert eks.describe_cluster(name="card")["cluster"]["accessConfig"]["authenticationMode"] == "CONFIG_MAP"
+    moved = run_module(module_under_test, args(network, authentication_mode="API"), capsys)
+    assert [u["type"] for u in moved["updates"]] == ["AccessConfigUpdate", "AccessConfigUpdate"]
+    assert eks.describe_cluster(name="card")["cluster"]["accessConfig"]["authenticationMode"] == "API"

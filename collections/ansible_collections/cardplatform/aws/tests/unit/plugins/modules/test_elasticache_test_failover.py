@@ -77,11 +77,11 @@ def test_nodegroup_info_missing_cluster(capsys):
 
 def test_secret_info_never_returns_values(capsys):
     client = boto3.client("secretsmanager", region_name=REGION)
-    client.create_secret(Name="app/db", SecretString="s3cr3t-value", Tags=[{"Key": "Project", "Value": "p"}])
-    client.create_secret(Name="app/gone", SecretString="x")
-    client.delete_secret(SecretId="app/gone", RecoveryWindowInDays=7)
+    client.create_secret(Name="app/db", SecretString="s3cr3t-value", Tags=[{"Key": "Project", "Value": "p"}])  # pragma: allowlist secret
+    client.create_secret(Name="app/gone", SecretString="x")  # pragma: allowlist secret
+    client.delete_secret(SecretId="app/gone", RecoveryWindowInDays=7)  # pragma: allowlist secret
     result = run_module(secretsmanager_secret_info, {"names": ["app/db", "app/gone", "app/none"]}, capsys)
-    assert "s3cr3t-value" not in str(result)
+    assert "s3cr3t-value" not in str(result)  # pragma: allowlist secret
     assert result["secrets"]["app/db"]["tags"] == {"Project": "p"} and result["secrets"]["app/db"]["deleted_date"] is None
     assert result["secrets"]["app/gone"]["deleted_date"]
     assert result["secrets"]["app/none"] == {"exists": False}

@@ -1,0 +1,108 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests for cardplatform.aws.eks_addon, on moto's in-process mock.
+
+moto 5.2.5 answers 404 for the add-on APIs; the tests apply the emulator's
+``eks_addons_and_access_entries`` extension (tests/emulators/aws_extensions.py), as the
+role's emulator does.
+"""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from ansible_collections.cardplatform.aws.plugins.modules import eks_addon as module_under_test
+
+from _vpc_eks_helpers import REGION, apply_extensions, run_module, set_credentials
+
+CNI = "v1.21.1-eksbuild.1"
+CNI_OLD = "v1.20.4-eksbuild.2"
+
+
+@pytest.fixture(autouse=True)
+def eks(monkeypatch):
+    set_credentials(monkeypatch)
+    apply_extensions("eks_cluster_updates", "eks_addons_and_access_entries")
+    with mock_aws():
+        client = boto3.client("eks", region_name=REGION)
+        ec2 = boto3.client("ec2", region_name=REGION)
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24")["Subnet"]["SubnetId"] for i in range(2)]
+        client.create_cluster(
+            name="card", version="1.35", roleArn="arn:aws:iam::123456789012:role/eks-cluster",
+            resourcesVpcConfig={"subnetIds": subnets},
+        )
+        yield client
+
+
+def args(**overrides):
+    base = dict(cluster_name="card", name="vpc-cni", version=CNI, tags={"Project": "card-platform"})
+    base.update(overrides)
+    return base
+
+
+def describe(eks):
+    return eks.describe_addon(clusterName="card", addonName="vpc-cni")["addon"]
+
+
+def test_check_mode_create_writes_nothing(eks, capsys):
+    result = run_module(module_under_test, args(), capsys, check_mode=True, diff=True)
+    assert result["changed"] is True
+    assert result["diff"]["after"]["addon_version"] == CNI
+    assert eks.list_addons(clusterName="card")["addons"] == []
+
+
+def test_create_active_then_idempotent(eks, capsys):
+    first = run_module(module_under_test, args(configuration_values={"env": {"ENABLE_PREFIX_DELEGATION": "true"}}), capsys)
+    assert first["changed"] is True
+    assert first["addon"]["status"] == "ACTIVE"
+    addon = describe(eks)
+    assert addon["addonVersion"] == CNI
+    assert json.loads(addon["configurationValues"]) == {"env": {"ENABLE_PREFIX_DELEGATION": "true"}}
+    assert addon["tags"] == {"Project": "card-platform"}
+    # the same configuration as a differently formatted string is no change
+    again = run_module(
+        module_under_test, args(configuration_values='{ "env": {"ENABLE_PREFIX_DELEGATION": "true"} }'), capsys
+    )
+    assert again["changed"] is False
+    assert again["updates"] == []
+
+
+def test_version_and_role_update_in_place(eks, capsys):
+    run_module(module_under_test, args(version=CNI_OLD), capsys)
+    role = "arn:aws:iam::123456789012:role/vpc-cni"
+    check = run_module(module_under_test, args(service_account_role_arn=role), capsys, check_mode=True, diff=True)
+    assert check["changed"] is True
+    assert check["diff"]["before"]["addon_version"] == CNI_OLD
+    assert check["diff"]["after"]["addon_version"] == CNI
+    assert describe(eks)["addonVersion"] == CNI_OLD
+    applied = run_module(module_under_test, args(service_account_role_arn=role), capsys)
+    assert applied["changed"] is True
+    assert [u["type"] for u in applied["updates"]] == ["AddonUpdate"]
+    addon = describe(eks)
+    assert addon["addonVersion"] == CNI and addon["serviceAccountRoleArn"] == role
+    assert run_module(module_under_test, args(service_account_role_arn=role), capsys)["changed"] is False
+
+
+def test_unknown_version_fails_before_writing(eks, capsys):
+    result = run_module(module_under_test, args(version="v9.9.9-eksbuild.1"), capsys)
+    assert result["failed"] is True
+    assert "not offered for Kubernetes 1.35" in result["msg"] and CNI in result["msg"]
+    assert eks.list_addons(clusterName="card")["addons"] == []
+
+
+def test_tags_then_absent(eks, capsys):
+    run_module(module_under_test, args(), capsys)
+    tagged = run_module(module_under_test, args(tags={"Project": "card-platform", "Team": "payments"}), capsys)
+    assert tagged["changed"] is True
+    arn = describe(eks)["addonArn"]
+    assert eks.list_tags_for_resource(resourceArn=arn)["tags"] == {"Project": "card-platform", "Team": "payments"}
+    assert run_module(module_under_test, dict(cluster_name="card", name="vpc-cni", state="absent"), capsys, check_mode=True)["changed"] is True
+    assert eks.list_addons(clusterName="card")["addons"] == ["vpc-cni"]
+    gone = run_module(module_under_test, dict(cluster_name="card", name="vpc-cni", state="absent"), capsys)
+    assert gone["changed"] is True
+    assert eks.list_addons(clusterName="card")["addons"] == []
+    assert run_module(module_under_test, dict(cluster_name="card", name="vpc-cni", state="absent"), capsys)["changed"] is False
