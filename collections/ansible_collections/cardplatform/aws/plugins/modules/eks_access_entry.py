@@ -197,6 +197,12 @@ class AccessEntryManager:
             entry = self.client.describe_access_entry(aws_retry=True, **self.ids)["accessEntry"]
         except is_boto3_error_code("ResourceNotFoundException"):
             return None, []
+        except is_boto3_error_code("InvalidRequestException") as e:  # pylint: disable=duplicate-except
+            # A CONFIG_MAP cluster has no access entries. In check mode the authentication
+            # mode change that precedes this task was only planned: report the entry as new.
+            if self.module.check_mode:
+                return None, []
+            self.fail(e, "describe")
         except AWS_ERRORS as e:  # pylint: disable=duplicate-except
             self.fail(e, "describe")
         if entry.get("type", "STANDARD") != "STANDARD":

@@ -113,6 +113,12 @@ def test_config_map_cluster_is_refused_by_eks(eks, capsys):
     assert "authentication mode" in result["msg"] or "authentication mode" in str(result.get("error", ""))
 
 
+def test_check_mode_on_config_map_cluster_plans_the_entry(eks, capsys):
+    make_cluster(eks, "CONFIG_MAP")
+    result = run_module(module_under_test, args(), capsys, check_mode=True)
+    assert result["changed"] is True
+
+
 def test_absent(api_cluster, capsys):
     run_module(module_under_test, args(), capsys)
     gone = run_module(module_under_test, dict(cluster_name="card", principal_arn=OPS, state="absent"), capsys)
