@@ -635,13 +635,23 @@ def ec2_nat_gateway_tag_resource_type() -> None:
     ec2_utils.EC2_PREFIX_TO_RESOURCE["nat"] = "natgateway"
 
 
-@extension
-def iam_rds_monitoring_managed_policy() -> None:
-    """Provide the AWS managed policy the rds role attaches for enhanced monitoring.
+# AWS managed policies that roles attach: RDS enhanced monitoring, EKS cluster and nodes.
+AWS_MANAGED_POLICIES = [
+    "AmazonRDSEnhancedMonitoringRole",
+    "AmazonEKSClusterPolicy",
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEKS_CNI_Policy",
+    "AmazonEC2ContainerRegistryReadOnly",
+    "AmazonSSMManagedInstanceCore",
+]
 
-    moto loads AWS managed policies only with MOTO_IAM_LOAD_MANAGED_POLICIES=true
-    (about 1,600 of them, per account backend); AWS always has them. Add
-    AmazonRDSEnhancedMonitoringRole from moto's own data, on top of whatever the
+
+@extension
+def iam_aws_managed_policies() -> None:
+    """Provide the AWS managed policies the roles attach (``AWS_MANAGED_POLICIES``).
+
+    moto loads AWS managed policies only with MOTO_IAM_LOAD_MANAGED_POLICIES=true (slow:
+    over a thousand of them); add these from moto's own data on top of whatever the
     original (or another extension) returns.
     """
     import json
@@ -649,48 +659,13 @@ def iam_rds_monitoring_managed_policy() -> None:
     from moto.iam.aws_managed_policies import aws_managed_policies_data
     from moto.iam.models import AWSManagedPolicy, IAMBackend
 
-    wanted = ["AmazonRDSEnhancedMonitoringRole"]
     original = IAMBackend._init_aws_policies
 
     def _init_aws_policies(self):  # type: ignore[no-untyped-def]
         policies = list(original(self))
         have = {p.name for p in policies}
         data = json.loads(aws_managed_policies_data)
-        for name in wanted:
-            if name not in have and name in data:
-                policies.append(AWSManagedPolicy.from_data(name, self.account_id, self.region_name, data[name]))
-        return policies
-
-    IAMBackend._init_aws_policies = _init_aws_policies  # type: ignore[method-assign]
-
-
-@extension
-def iam_eks_managed_policies() -> None:
-    """Provide the AWS managed policies the eks role attaches to its IAM roles.
-
-    Same approach as ``iam_rds_monitoring_managed_policy``: moto loads AWS managed
-    policies only with MOTO_IAM_LOAD_MANAGED_POLICIES=true; add these from moto's own
-    data on top of whatever the original (or another extension) returns.
-    """
-    import json
-
-    from moto.iam.aws_managed_policies import aws_managed_policies_data
-    from moto.iam.models import AWSManagedPolicy, IAMBackend
-
-    wanted = [
-        "AmazonEKSClusterPolicy",
-        "AmazonEKSWorkerNodePolicy",
-        "AmazonEKS_CNI_Policy",
-        "AmazonEC2ContainerRegistryReadOnly",
-        "AmazonSSMManagedInstanceCore",
-    ]
-    original = IAMBackend._init_aws_policies
-
-    def _init_aws_policies(self):  # type: ignore[no-untyped-def]
-        policies = list(original(self))
-        have = {p.name for p in policies}
-        data = json.loads(aws_managed_policies_data)
-        for name in wanted:
+        for name in AWS_MANAGED_POLICIES:
             if name not in have and name in data:
                 policies.append(AWSManagedPolicy.from_data(name, self.account_id, self.region_name, data[name]))
         return policies
