@@ -158,7 +158,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.cardplatform.aws.plugins.module_utils.eks import sync_tags
 
 AWS_ERRORS = (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) if "botocore" in globals() else ()
 
@@ -304,22 +304,16 @@ class AddonManager:
         self.wait("addon_active")
 
     def ensure_tags(self, current, after):
-        if self.params["tags"] is None:
-            return
-        to_add, to_remove = compare_aws_tags(current.get("tags") or {}, self.params["tags"], self.params["purge_tags"])
-        if not to_add and not to_remove:
-            return
-        self.changed = True
-        after["tags"] = self.params["tags"] if self.params["purge_tags"] else dict(current.get("tags") or {}, **to_add)
-        if self.module.check_mode:
-            return
         try:
-            if to_remove:
-                self.client.untag_resource(aws_retry=True, resourceArn=current["addonArn"], tagKeys=to_remove)
-            if to_add:
-                self.client.tag_resource(aws_retry=True, resourceArn=current["addonArn"], tags=to_add)
+            changed, tags = sync_tags(
+                self.client, self.module.check_mode, current["addonArn"], current.get("tags"),
+                self.params["tags"], self.params["purge_tags"],
+            )
         except AWS_ERRORS as e:
             self.fail(e, "tag")
+        if changed:
+            self.changed = True
+            after["tags"] = tags
 
     def present(self):
         current = self.get()

@@ -178,7 +178,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.cardplatform.aws.plugins.module_utils.eks import sync_tags
 
 LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 # EKS moves only forward through these (a cluster never returns to the aws-auth ConfigMap alone).
@@ -410,22 +410,16 @@ class ClusterManager:
         after.setdefault("access_config", {})["authentication_mode"] = wanted
 
     def ensure_tags(self, current, after):
-        if self.params["tags"] is None:
-            return
-        to_add, to_remove = compare_aws_tags(current.get("tags") or {}, self.params["tags"], self.params["purge_tags"])
-        if not to_add and not to_remove:
-            return
-        self.changed = True
-        after["tags"] = self.params["tags"] if self.params["purge_tags"] else dict(current.get("tags") or {}, **to_add)
-        if self.module.check_mode:
-            return
         try:
-            if to_remove:
-                self.client.untag_resource(resourceArn=current["arn"], tagKeys=to_remove)
-            if to_add:
-                self.client.tag_resource(resourceArn=current["arn"], tags=to_add)
+            changed, tags = sync_tags(
+                self.client, self.module.check_mode, current["arn"], current.get("tags"),
+                self.params["tags"], self.params["purge_tags"],
+            )
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
             self.module.fail_json_aws(e, msg=f"Couldn't tag cluster {self.params['name']}")
+        if changed:
+            self.changed = True
+            after["tags"] = tags
 
     def present(self):
         current = self.get()
