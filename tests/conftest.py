@@ -12,3 +12,4 @@ from helpers import REPO
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
+

@@ -92,6 +92,10 @@ def elasticache_replication_group_fidelity() -> None:
                 )
                 backend.cache_clusters[cluster_id] = cluster
             cluster.replication_group_id = rg.replication_group_id
+            # AWS reports each member's AZ (moto places primaries in a, replicas in b).
+            cluster.preferred_availability_zone = next(
+                (m.get("preferred_availability_zone") for ng in rg.node_groups for m in ng.get("node_group_members", [])
+                 if m.get("cache_cluster_id") == cluster_id), cluster.preferred_availability_zone)
             cluster.engine = rg.engine
             cluster.engine_version = rg.engine_version
             cluster.cache_node_type = rg.cache_node_type
@@ -1797,3 +1801,251 @@ def ec2_interface_endpoint_private_dns_default() -> None:
         return endpoint
 
     VPCBackend.create_vpc_endpoint = create_vpc_endpoint  # type: ignore[method-assign]
+
+
+# --- Data-service modules (cardplatform.aws.mq_broker, rds_instance_master_password, elasticache_subnet_group) ---
+
+
+@extension
+def mq_update_broker_pending() -> None:
+    """Make UpdateBroker and RebootBroker behave like Amazon MQ (moto 5.2.5 applies every change at once).
+
+    - Configuration, engine version, host instance type, security groups, authentication
+      strategy and logs become *pending* (DescribeBroker: Configurations.Pending,
+      PendingEngineVersion, PendingHostInstanceType, PendingSecurityGroups,
+      PendingAuthenticationStrategy, Logs.Pending) and are applied by RebootBroker (or the
+      maintenance window, which never comes here). The maintenance window and automatic minor
+      version upgrades change at once.
+    - UpdateBroker refuses an unknown configuration or revision, and an engine downgrade.
+    """
+    from moto.mq.exceptions import BadRequestException, UnknownConfiguration
+    from moto.mq.models import Broker, MQBackend
+
+    if getattr(Broker, "_cardplatform_pending", False):
+        return  # already applied (unit tests call it directly, in the same process)
+    Broker._cardplatform_pending = True
+
+    def _version(value: str | None) -> tuple[int, ...]:
+        return tuple(int(p) if p.isdigit() else 0 for p in str(value or "").split("."))
+
+    original_backend_update = MQBackend.update_broker
+
+    def backend_update(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        broker = self.describe_broker(kwargs["broker_id"])
+        configuration = kwargs.get("configuration")
+        if configuration:
+            config = self.configs.get(configuration.get("Id"))
+            if config is None:
+                raise UnknownConfiguration(configuration.get("Id"))
+            revision = configuration.get("Revision")
+            if revision is not None and not 1 <= int(revision) <= len(config.revisions):
+                raise BadRequestException(
+                    f"Revision [{revision}] of configuration [{config.id}] does not exist."
+                )
+        version = kwargs.get("engine_version")
+        if version and _version(version) < _version(broker.engine_version)[: len(_version(version))]:
+            raise BadRequestException(
+                f"Broker engine version [{broker.engine_version}] cannot be downgraded to [{version}]."
+            )
+        return original_backend_update(self, *args, **kwargs)
+
+    MQBackend.update_broker = backend_update  # type: ignore[method-assign]
+
+    def update(self, authentication_strategy=None, auto_minor_version_upgrade=None, configuration=None,  # type: ignore[no-untyped-def]
+               engine_version=None, host_instance_type=None, ldap_server_metadata=None, logs=None,
+               maintenance_window_start_time=None, security_groups=None):
+        if auto_minor_version_upgrade is not None:
+            self.auto_minor_version_upgrade = auto_minor_version_upgrade
+        if maintenance_window_start_time:
+            self.maintenance_window_start_time = maintenance_window_start_time
+        if ldap_server_metadata:
+            self.ldap_server_metadata = ldap_server_metadata
+        if authentication_strategy and authentication_strategy.lower() != str(self.authentication_strategy or "simple").lower():
+            self.pending_authentication_strategy = authentication_strategy
+        if configuration:
+            current = self.configurations.get("current") or {}
+            wanted = {"Id": configuration.get("Id"), "Revision": configuration.get("Revision") or 1}
+            if wanted != {"Id": current.get("Id"), "Revision": current.get("Revision")}:
+                self.configurations["pending"] = wanted
+            else:
+                self.configurations.pop("pending", None)
+        if engine_version and engine_version != self.engine_version:
+            self.pending_engine_version = engine_version
+        if host_instance_type and host_instance_type != self.host_instance_type:
+            self.pending_host_instance_type = host_instance_type
+        if security_groups and sorted(security_groups) != sorted(self.security_groups or []):
+            self.pending_security_groups = list(security_groups)
+        if logs:
+            pending = dict(self.logs.get("Pending") or {})
+            pending.update({k: v for k, v in logs.items() if k != "Pending" and self.logs.get(k) != v})
+            if pending:
+                self.logs["Pending"] = pending
+
+    original_reboot = Broker.reboot
+
+    def reboot(self):  # type: ignore[no-untyped-def]
+        original_reboot(self)
+        if getattr(self, "pending_authentication_strategy", None):
+            self.authentication_strategy = self.pending_authentication_strategy
+        if self.configurations.get("pending"):
+            self.configurations["history"].append(self.configurations["current"])
+            self.configurations["current"] = self.configurations.pop("pending")
+        if getattr(self, "pending_engine_version", None):
+            self.engine_version = self.pending_engine_version
+        if getattr(self, "pending_host_instance_type", None):
+            self.host_instance_type = self.pending_host_instance_type
+        if getattr(self, "pending_security_groups", None):
+            self.security_groups = self.pending_security_groups
+        self.logs.update(self.logs.pop("Pending", None) or {})
+        self.pending_authentication_strategy = None
+        self.pending_engine_version = None
+        self.pending_host_instance_type = None
+        self.pending_security_groups = None
+
+    Broker.update = update  # type: ignore[method-assign]
+    Broker.reboot = reboot  # type: ignore[method-assign]
+
+
+@extension
+def rds_managed_master_password_rules() -> None:
+    """RDS-managed master passwords (ManageMasterUserPassword) as AWS has them.
+
+    moto 5.2.5 copies the writer's MasterUserSecret onto a read replica (AWS replicas have
+    none: the master user lives in the replicated database), so deleting the replica deletes
+    the writer's secret; and it accepts combinations AWS rejects: MasterUserPassword together
+    with ManageMasterUserPassword, turning management off without a new MasterUserPassword,
+    and a new MasterUserSecretKmsKeyId on an instance whose password is already managed.
+    """
+    from moto.rds.exceptions import RDSClientError
+    from moto.rds.models import RDSBackend
+
+    if getattr(RDSBackend, "_cardplatform_managed_password", False):
+        return
+    RDSBackend._cardplatform_managed_password = True
+
+    def _combination(msg: str) -> RDSClientError:
+        return RDSClientError("InvalidParameterCombination", msg)
+
+    original_create = RDSBackend.create_db_instance
+
+    def create_db_instance(self, db_kwargs):  # type: ignore[no-untyped-def]
+        if db_kwargs.get("manage_master_user_password") and db_kwargs.get("master_user_password"):
+            raise _combination("You can't specify MasterUserPassword when ManageMasterUserPassword is turned on.")
+        return original_create(self, db_kwargs)
+
+    original_replica = RDSBackend.create_db_instance_read_replica
+
+    def create_db_instance_read_replica(self, db_kwargs):  # type: ignore[no-untyped-def]
+        replica = original_replica(self, db_kwargs)
+        replica.__dict__.pop("master_user_secret", None)
+        replica.manage_master_user_password = False
+        return replica
+
+    original_modify = RDSBackend.modify_db_instance
+
+    def modify_db_instance(self, db_instance_identifier, db_kwargs):  # type: ignore[no-untyped-def]
+        database = self.describe_db_instances(db_instance_identifier)[0]
+        managed = bool(getattr(database, "manage_master_user_password", False))
+        manage = db_kwargs.get("manage_master_user_password")
+        if manage is True and db_kwargs.get("master_user_password"):
+            raise _combination("You can't specify MasterUserPassword when ManageMasterUserPassword is turned on.")
+        if manage is True and getattr(database, "is_replica", False):
+            raise _combination("A read replica has no master user password to manage: manage the source instance's.")
+        if manage is False and managed and not db_kwargs.get("master_user_password"):
+            raise _combination("You must specify MasterUserPassword when you turn off ManageMasterUserPassword.")
+        if db_kwargs.get("master_user_secret_kms_key_id") and managed and manage is not False:
+            raise _combination(
+                "You can't change MasterUserSecretKmsKeyId of a DB instance that already manages its master user "
+                "password with Secrets Manager."
+            )
+        if manage is True and managed:
+            db_kwargs = {k: v for k, v in db_kwargs.items() if k != "manage_master_user_password"}
+        if db_kwargs.get("rotate_master_user_password") and not managed:
+            raise _combination("RotateMasterUserPassword needs ManageMasterUserPassword turned on.")
+        return original_modify(self, db_instance_identifier, db_kwargs)
+
+    RDSBackend.create_db_instance = create_db_instance  # type: ignore[method-assign]
+    RDSBackend.create_db_instance_read_replica = create_db_instance_read_replica  # type: ignore[method-assign]
+    RDSBackend.modify_db_instance = modify_db_instance  # type: ignore[method-assign]
+
+
+# --- ElastiCache default parameter groups (elasticache role scenario's verifier) ---
+
+# AWS's default Redis OSS parameter groups and the parameters the roles and their tests
+# read back (AWS returns ~70 per group; these are the ones that differ between them).
+ELASTICACHE_DEFAULT_PARAMETER_GROUPS = {
+    "default.redis7": ("redis7", "no"),
+    "default.redis7.cluster.on": ("redis7", "yes"),
+    "default.redis6.x": ("redis6.x", "no"),
+    "default.redis6.x.cluster.on": ("redis6.x", "yes"),
+}
+
+
+@extension
+def elasticache_default_parameter_groups() -> None:
+    """DescribeCacheParameterGroups and DescribeCacheParameters for AWS's default groups.
+
+    moto 5.2.5 answers 500 (not implemented) for both. Read-only and AWS-shaped: without a
+    name, every default group (family, description, ARN, IsGlobal false); a name AWS does
+    not know is a 404 CacheParameterGroupNotFound; DescribeCacheParameters returns the
+    group's `cluster-enabled` (yes for the *.cluster.on groups, user-modifiable false, as on
+    AWS), `maxmemory-policy` and `timeout`, with `Source` filtering (`system`/`user`).
+    Custom groups (CreateCacheParameterGroup) are not emulated.
+    """
+    from moto.core.responses import ActionResult
+    from moto.elasticache import responses as ec_responses
+    from moto.elasticache.exceptions import ElastiCacheException
+
+    response_cls = ec_responses.ElastiCacheResponse
+    if getattr(response_cls, "_cardplatform_default_parameter_groups", False):
+        return
+    response_cls._cardplatform_default_parameter_groups = True
+
+    class CacheParameterGroupNotFound(ElastiCacheException):
+        code = "CacheParameterGroupNotFound"
+
+        def __init__(self, name: str) -> None:
+            super().__init__(f"CacheParameterGroup {name} not found.")
+
+    def group_of(self, name):  # type: ignore[no-untyped-def]
+        family, _cluster = ELASTICACHE_DEFAULT_PARAMETER_GROUPS[name]
+        return {
+            "CacheParameterGroupName": name,
+            "CacheParameterGroupFamily": family,
+            "Description": f"Default parameter group for {family}",
+            "IsGlobal": False,
+            "ARN": f"arn:aws:elasticache:{self.region}:{self.current_account}:parametergroup:{name}",
+        }
+
+    def describe_cache_parameter_groups(self):  # type: ignore[no-untyped-def]
+        name = self._get_param("CacheParameterGroupName")
+        if name and name not in ELASTICACHE_DEFAULT_PARAMETER_GROUPS:
+            raise CacheParameterGroupNotFound(name)
+        names = [name] if name else sorted(ELASTICACHE_DEFAULT_PARAMETER_GROUPS)
+        return ActionResult({"CacheParameterGroups": [group_of(self, n) for n in names]})
+
+    def describe_cache_parameters(self):  # type: ignore[no-untyped-def]
+        name = self._get_param("CacheParameterGroupName")
+        if name not in ELASTICACHE_DEFAULT_PARAMETER_GROUPS:
+            raise CacheParameterGroupNotFound(name)
+        _family, cluster = ELASTICACHE_DEFAULT_PARAMETER_GROUPS[name]
+        params = [
+            {"ParameterName": "cluster-enabled", "ParameterValue": cluster, "Description": "Enable cluster mode",
+             "Source": "system", "DataType": "string", "AllowedValues": "yes,no", "IsModifiable": False,
+             "MinimumEngineVersion": "3.2.4", "ChangeType": "requires-reboot"},
+            {"ParameterName": "maxmemory-policy", "ParameterValue": "volatile-lru",
+             "Description": "Max memory policy.", "Source": "system", "DataType": "string",
+             "AllowedValues": "volatile-lru,allkeys-lru,volatile-lfu,allkeys-lfu,volatile-random,allkeys-random,"
+                              "volatile-ttl,noeviction",
+             "IsModifiable": True, "MinimumEngineVersion": "2.6.13", "ChangeType": "immediate"},
+            {"ParameterName": "timeout", "ParameterValue": "0", "Description": "Close connection if client is idle "
+             "for a given number of seconds, or never if 0.", "Source": "system", "DataType": "integer",
+             "AllowedValues": "0,20-", "IsModifiable": True, "MinimumEngineVersion": "2.6.13", "ChangeType": "immediate"},
+        ]
+        source = self._get_param("Source")
+        if source:
+            params = [p for p in params if p["Source"] == source]
+        return ActionResult({"Parameters": params, "CacheNodeTypeSpecificParameters": []})
+
+    response_cls.describe_cache_parameter_groups = describe_cache_parameter_groups
+    response_cls.describe_cache_parameters = describe_cache_parameters

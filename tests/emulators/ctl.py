@@ -10,6 +10,10 @@ Settings come from the environment (or the matching flags):
     EMULATOR_STATE_DIR   .emulators     pid files, logs and the kubeconfig
     AWS_EMULATOR_PORT    4566           moto server (the port LocalStack uses)
     K8S_EMULATOR_PORT    6443           Kubernetes API emulator (plain HTTP)
+    K8S_EMULATOR_CRDS    external-secrets   CRDs the emulated cluster starts with ("" for none): the
+                                        cluster looks like one where External Secrets Operator is
+                                        installed, and ESO's controller is simulated against the
+                                        AWS emulator started next to it
 
 The Kubernetes emulator writes its kubeconfig to ``$EMULATOR_STATE_DIR/kubeconfig``.
 Both listen on 127.0.0.1 only.
@@ -54,6 +58,12 @@ def emulators(state_dir: Path, aws_port: int, k8s_port: int) -> list[Emulator]:
                 str(k8s_port),
                 "--kubeconfig",
                 str(state_dir / "kubeconfig"),
+                "--crds",
+                os.environ.get("K8S_EMULATOR_CRDS", "external-secrets"),
+                "--aws-endpoint",
+                os.environ.get("K8S_EMULATOR_AWS_ENDPOINT")
+                or os.environ.get("PLATFORM_AWS_ENDPOINT_URL")
+                or f"http://{HOST}:{aws_port}",
             ],
         ),
     ]

@@ -13,6 +13,11 @@ Environment knobs (defaults in brackets):
     K8S_EMULATOR_JOB_DELAY              [0.5]  seconds before a Job completes
     K8S_EMULATOR_HPA_SCALE              [1]    HPAs clamp their target's replicas into [min, max]
     K8S_EMULATOR_REQUIRE_NAMESPACE      [1]    creating in a missing namespace answers 404 (as a real server)
+    K8S_EMULATOR_CRDS                   [""]   CRDs present at start: comma-separated bundle names under
+                                               k8s/crds/ (``external-secrets``) or paths of YAML files
+    K8S_EMULATOR_AWS_ENDPOINT           [""]   AWS emulator URL: turns on the External Secrets Operator
+                                               simulation (ExternalSecret -> Secret from Secrets Manager)
+tests/emulators/ctl.py turns both on (ESO CRDs, its own AWS emulator) for the local platform.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from k8s.controllers import Settings  # noqa: E402
 from k8s.server import make_server, serve_until  # noqa: E402
+
+CRD_BUNDLES = Path(__file__).resolve().parent / "k8s" / "crds"
 
 KUBECONFIG = """\
 apiVersion: v1
@@ -60,7 +67,25 @@ def write_kubeconfig(path: Path, host: str, port: int) -> None:
     tmp.replace(path)
 
 
-def settings_from_env() -> Settings:
+def load_crds(spec: str) -> list[dict]:
+    """CRD documents of a comma-separated list of bundle names (k8s/crds/<name>.yaml) or file paths."""
+    import yaml
+
+    docs: list[dict] = []
+    for item in (part.strip() for part in (spec or "").split(",")):
+        if not item:
+            continue
+        path = CRD_BUNDLES / f"{item}.yaml" if "/" not in item and not item.endswith((".yaml", ".yml")) else Path(item)
+        if not path.is_file():
+            known = ", ".join(sorted(p.stem for p in CRD_BUNDLES.glob("*.yaml")))
+            raise SystemExit(f"k8s emulator: no CRD bundle {item!r} (known: {known}; or give a YAML file path)")
+        docs += [
+            doc for doc in yaml.safe_load_all(path.read_text()) if doc and doc.get("kind") == "CustomResourceDefinition"
+        ]
+    return docs
+
+
+def settings_from_env(aws_endpoint: str | None = None) -> Settings:
     cap = os.environ.get("K8S_EMULATOR_PROGRESS_DEADLINE_CAP")
     return Settings(
         rollout_delay=float(os.environ.get("K8S_EMULATOR_ROLLOUT_DELAY", "0.5")),
@@ -68,6 +93,7 @@ def settings_from_env() -> Settings:
         progress_deadline_cap=float(cap) if cap else None,
         job_delay=float(os.environ.get("K8S_EMULATOR_JOB_DELAY", "0.5")),
         hpa_scale=os.environ.get("K8S_EMULATOR_HPA_SCALE", "1") not in ("0", "false", "no"),
+        aws_endpoint=aws_endpoint if aws_endpoint is not None else os.environ.get("K8S_EMULATOR_AWS_ENDPOINT") or None,
     )
 
 
@@ -76,27 +102,41 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=6443)
     parser.add_argument("--kubeconfig", default=".emulators/kubeconfig", help="where to write the kubeconfig")
+    parser.add_argument(
+        "--crds",
+        default=os.environ.get("K8S_EMULATOR_CRDS", ""),
+        help="CRDs registered at start: bundle names under k8s/crds/ (external-secrets) or YAML paths, comma-separated",
+    )
+    parser.add_argument(
+        "--aws-endpoint",
+        default=os.environ.get("K8S_EMULATOR_AWS_ENDPOINT", ""),
+        help="AWS emulator URL for the External Secrets Operator simulation (empty: off)",
+    )
     args = parser.parse_args()
     logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     sys.stdout.reconfigure(line_buffering=True)
-    settings = settings_from_env()
+    settings = settings_from_env(args.aws_endpoint)
+    crds = load_crds(args.crds)
     write_kubeconfig(Path(args.kubeconfig), args.host, args.port)
     server, emu = make_server(
         args.host,
         args.port,
         settings,
         os.environ.get("K8S_EMULATOR_REQUIRE_NAMESPACE", "1") not in ("0", "false", "no"),
+        crds,
     )
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     logging.getLogger("k8s-emulator").info(
-        "listening on http://%s:%d (kubeconfig %s; rollout delay %.2fs, unready image /%s/)",
+        "listening on http://%s:%d (kubeconfig %s; rollout delay %.2fs, unready image /%s/; CRDs %s; ESO simulation %s)",
         args.host,
         args.port,
         args.kubeconfig,
         settings.rollout_delay,
         settings.unready.pattern if settings.unready else "",
+        ", ".join(c["metadata"]["name"] for c in crds) or "none",
+        settings.aws_endpoint or "off",
     )
     serve_until(server, emu, stop)
     logging.getLogger("k8s-emulator").info("stopped")

@@ -1,4 +1,5 @@
-"""Controller simulations: Deployment (ReplicaSets, Pods, status, revisions), HPA, Job, PDB.
+"""Controller simulations: Deployment (ReplicaSets, Pods, status, revisions), HPA, Job, PDB,
+and (with an AWS endpoint) External Secrets Operator (eso.py).
 
 They run in one background thread, woken by store events and by timers, and write through
 the same API as clients do, so every status change is a MODIFIED watch event with a new
@@ -20,6 +21,8 @@ import time
 
 from .engine import Api, now_iso
 from .errors import ApiError
+from .eso import GROUP as ESO_GROUP
+from .eso import EsoSimulation
 from .selectors import label_selector_matcher
 
 LOG = logging.getLogger("k8s-emulator.controllers")
@@ -44,12 +47,15 @@ class Settings:
         progress_deadline_cap: float | None = None,
         job_delay: float = 0.5,
         hpa_scale: bool = True,
+        aws_endpoint: str | None = None,
     ) -> None:
         self.rollout_delay = rollout_delay
         self.unready = re.compile(unready_image) if unready_image else None
         self.progress_deadline_cap = progress_deadline_cap
         self.job_delay = job_delay
         self.hpa_scale = hpa_scale
+        # AWS emulator the External Secrets Operator simulation reads Secrets Manager from.
+        self.aws_endpoint = aws_endpoint or None
 
 
 def pod_template_hash(template: dict) -> str:
@@ -131,6 +137,8 @@ class Controllers(threading.Thread):
             "event": cat.find("", "v1", "events"),
             "sts": cat.find("apps", "v1", "statefulsets"),
         }
+        self.eso = EsoSimulation(api, settings.aws_endpoint) if settings.aws_endpoint else None
+        self.eso_due: dict[tuple[str, str], float] = {}  # next refresh of each ExternalSecret
 
     # ---------------------------------------------------------------- scheduling
     def _on_event(self, key: tuple[str, str], etype: str, obj: dict) -> None:
@@ -151,10 +159,28 @@ class Controllers(threading.Thread):
             marks.append(("sts", ns, name))
         if key in (("", "pods"), ("policy", "poddisruptionbudgets")):
             marks.append(("pdb", ns, "*"))
+        if self.eso is not None:
+            marks += self._eso_marks(key, etype, meta, ns, name)
         if marks:
             with self.wake:
                 self.dirty.update(marks)
                 self.wake.notify()
+
+    @staticmethod
+    def _eso_marks(key: tuple[str, str], etype: str, meta: dict, ns: str, name: str) -> list:
+        if key == (ESO_GROUP, "externalsecrets"):
+            return [] if etype == "DELETED" else [("eso", ns, name)]
+        if key == (ESO_GROUP, "secretstores"):
+            return [("eso_store", ns, "SecretStore/" + name), ("eso", ns, "*")]
+        if key == (ESO_GROUP, "clustersecretstores"):
+            return [("eso_store", "", "ClusterSecretStore/" + name), ("eso", "*", "*")]
+        if key == ("", "secrets"):  # a target Secret edited or deleted: ESO writes it back
+            return [
+                ("eso", ns, ref["name"])
+                for ref in meta.get("ownerReferences") or []
+                if ref.get("kind") == "ExternalSecret"
+            ]
+        return []
 
     def _later(self, delay: float, item: tuple[str, str, str]) -> None:
         with self.wake:
@@ -586,6 +612,24 @@ class Controllers(threading.Thread):
         }
 
     # ---------------------------------------------------------------- HPA
+    def _sync_eso_store(self, ns: str, name: str) -> None:
+        kind, _, store = name.partition("/")
+        self.eso.sync_store(kind, ns, store)
+
+    def _sync_eso(self, ns: str, name: str) -> None:
+        if name != "*":
+            refresh = self.eso.sync_external_secret(ns, name)
+            if refresh > 0 and self.eso_due.get((ns, name), 0.0) <= time.monotonic():
+                self.eso_due[(ns, name)] = time.monotonic() + refresh
+                self._later(refresh, ("eso", ns, name))
+            return
+        rt = self.eso._rt("externalsecrets")
+        if rt is None:
+            return
+        items, _ = self.api.list(rt, None if ns == "*" else ns)
+        for item in items:
+            self.eso.sync_external_secret(item["metadata"]["namespace"], item["metadata"]["name"])
+
     def _sync_hpa(self, ns: str, name: str) -> None:
         api, hrt = self.api, self.rt["hpa"]
         if name == "*":

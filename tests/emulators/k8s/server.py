@@ -33,7 +33,9 @@ MAX_WATCH_SECONDS = 1800
 class Emulator:
     """Everything one server instance holds: catalog, store, API, controllers, request log."""
 
-    def __init__(self, settings: Settings, require_namespace: bool = True, address: str = "") -> None:
+    def __init__(
+        self, settings: Settings, require_namespace: bool = True, address: str = "", crds: list[dict] | tuple = ()
+    ) -> None:
         self.catalog = Catalog()
         self.store = Store()
         self.api = Api(self.catalog, self.store, require_namespace)
@@ -42,6 +44,10 @@ class Emulator:
         self.requests: collections.deque = collections.deque(maxlen=20000)
         self.address = address
         self._seed()
+        # CRDs the cluster already has (an operator installed before the tests): K8S_EMULATOR_CRDS.
+        crd_rt = self.catalog.find("apiextensions.k8s.io", "v1", "customresourcedefinitions")
+        for crd in crds:
+            self.api.create(crd_rt, "", crd)
 
     def _seed(self) -> None:
         ns_rt = self.catalog.find("", "v1", "namespaces")
@@ -477,8 +483,10 @@ class Server(ThreadingHTTPServer):
     request_queue_size = 128
 
 
-def make_server(host: str, port: int, settings: Settings, require_namespace: bool = True) -> tuple[Server, Emulator]:
-    emu = Emulator(settings, require_namespace, f"{host}:{port}")
+def make_server(
+    host: str, port: int, settings: Settings, require_namespace: bool = True, crds: list[dict] | tuple = ()
+) -> tuple[Server, Emulator]:
+    emu = Emulator(settings, require_namespace, f"{host}:{port}", crds)
     handler = type("BoundHandler", (Handler,), {"emu": emu})
     server = Server((host, port), handler)
     emu.controllers.start()

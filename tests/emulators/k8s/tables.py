@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import calendar
 import time
 
@@ -275,19 +277,33 @@ def columns_for(kind: str, crd: dict | None = None, version: str = ""):
                     row.append(val)
                 return row
 
-            if not any(c["name"] == "Age" for c in extra):
+            if not any(c["name"].lower() == "age" for c in extra):
                 defs.append(age)
                 return defs, lambda o: cells(o) + [_age(meta(o).get("creationTimestamp"))]
             return defs, cells
     return [name, age], lambda o: [meta(o)["name"], _age(meta(o).get("creationTimestamp"))]
 
 
+_JSONPATH_STEP = re.compile(r"""\.?([^.\[]+)|\[(\d+)\]|\[\?\(@\.([\w.-]+)\s*==\s*["']([^"']*)["']\)\]""")
+
+
 def _jsonpath(obj, path: str):
-    node = obj
-    for part in [p for p in path.strip().lstrip(".").split(".") if p]:
-        if isinstance(node, dict):
-            node = node.get(part)
+    """The JSONPath subset of printer columns: .a.b, [n], and [?(@.key=="value")] filters."""
+    node, pos, path = obj, 0, path.strip()
+    while pos < len(path):
+        match = _JSONPATH_STEP.match(path, pos)
+        if not match:
+            return None
+        pos = match.end()
+        field, index, fkey, fval = match.groups()
+        if field is not None:
+            node = node.get(field) if isinstance(node, dict) else None
+        elif index is not None:
+            node = node[int(index)] if isinstance(node, list) and int(index) < len(node) else None
         else:
+            found = [i for i in node or [] if isinstance(i, dict) and str(_jsonpath(i, "." + fkey)) == fval]
+            node = found[0] if found else None
+        if node is None:
             return None
     return node
 

@@ -38,6 +38,13 @@ options:
       - Omitted - EKS installs the default version for the cluster and the module never changes
         the version afterwards.
     type: str
+  kubernetes_version:
+    description:
+      - The Kubernetes version I(version) must be offered for (C(DescribeAddonVersions)), e.g.
+        C(1.35). Pass the version the cluster is being converged to, so that C(--check) of a
+        cluster upgrade validates the add-ons against the new version, not the running one.
+      - Omitted - the cluster's current version (C(DescribeCluster)).
+    type: str
   service_account_role_arn:
     description:
       - IAM role (IRSA) bound to the add-on's service account. Omitted leaves the current value;
@@ -222,7 +229,7 @@ class AddonManager:
         wanted = self.params["version"]
         if not wanted:
             return
-        k8s = self.cluster_version()
+        k8s = self.params["kubernetes_version"] or self.cluster_version()
         try:
             paginator = self.client.get_paginator("describe_addon_versions")
             pages = paginator.paginate(addonName=self.params["name"], kubernetesVersion=k8s).build_full_result()
@@ -355,6 +362,7 @@ def main():
         cluster_name=dict(type="str", required=True),
         name=dict(type="str", required=True),
         version=dict(type="str"),
+        kubernetes_version=dict(type="str"),
         service_account_role_arn=dict(type="str"),
         configuration_values=dict(type="raw"),
         resolve_conflicts=dict(type="str", default="OVERWRITE", choices=["OVERWRITE", "NONE", "PRESERVE"]),

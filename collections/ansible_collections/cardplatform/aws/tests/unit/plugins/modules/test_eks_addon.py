@@ -94,6 +94,14 @@ def test_unknown_version_fails_before_writing(eks, capsys):
     assert eks.list_addons(clusterName="card")["addons"] == []
 
 
+def test_version_checked_against_the_target_kubernetes_version(eks, capsys):
+    # --check of an upgrade: the cluster still runs 1.35, the add-on must suit the target.
+    result = run_module(module_under_test, args(kubernetes_version="1.99"), capsys, check_mode=True)
+    assert result["failed"] is True
+    assert "not offered for Kubernetes 1.99" in result["msg"]
+    assert run_module(module_under_test, args(kubernetes_version="1.35"), capsys, check_mode=True)["changed"] is True
+
+
 def test_tags_then_absent(eks, capsys):
     run_module(module_under_test, args(), capsys)
     tagged = run_module(module_under_test, args(tags={"Project": "card-platform", "Team": "payments"}), capsys)

@@ -1,0 +1,853 @@
+#!/usr/bin/env python3
+"""Benchmark: how close does a converge get to the critical path of the platform? (`make bench`)
+
+Runs the real playbooks on private embedded emulators with the AWS lifecycle delays on
+(AWS_EMULATOR_TIME_SCALE seconds per AWS minute) and measures, in this order:
+
+  cold        site.yml on fresh emulators; compared with the critical path computed from the
+              emulator's modelled durations (tests/emulators/aws_realism.py) over GRAPH below
+  noop        site.yml again: wall time, changed count, AWS calls read/mutating (the AWS
+              emulator's request log), Kubernetes requests, tasks run, per-task overhead
+  drift       playbooks/drift_check.yml on the converged platform: wall time, AWS calls
+  sequential  site.yml on fresh emulators with -e platform_overlap=false (roles one after another)
+  multi       a generated inventory of 3 hosts (us-east-1, us-west-2, eu-west-1, each with its own
+              AWS and Kubernetes emulator) versus the same inventory with 1 host, both cold
+
+Prints a table and writes reports/bench.json (and each run's log to reports/bench/).
+Not a test: `make test` runs only tests/test_bench.py (the pure parts below).
+
+    .venv/bin/python tools/bench.py [--time-scale 6] [--phases cold,noop,drift,sequential,multi]
+
+BENCH_TIME_SCALE overrides the default time scale; see docs/performance.md for why it is what it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import json
+import math
+import os
+import platform as pyplatform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests" / "emulators"))
+
+import aws_realism  # noqa: E402  (the modelled durations: one source of truth)
+
+BIN = Path(sys.executable).parent
+CTL = REPO / "tests" / "emulators" / "ctl.py"
+
+# Seconds of emulated wait per AWS minute. 6 makes an AWS hour 6 minutes: the critical path
+# (29 AWS min) lasts ~3 min, several times Ansible's own serial work on the critical path, and
+# the whole benchmark stays under ~25 min on a 2-core machine (docs/performance.md).
+DEFAULT_TIME_SCALE = 6.0
+PHASES = ("cold", "noop", "drift", "sequential", "multi")
+MULTI_REGIONS = {
+    "us-east-1": ["us-east-1a", "us-east-1b", "us-east-1c"],
+    "us-west-2": ["us-west-2a", "us-west-2b", "us-west-2c"],
+    "eu-west-1": ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+}
+AWS_ACTION_PREFIXES = ("amazon.aws.", "community.aws.", "cardplatform.aws.")
+K8S_ACTION_PREFIXES = ("kubernetes.core.",)
+
+# The issue's targets (issue #8). "le"/"ge"/"eq": measured value compared with the bound.
+TARGETS = [
+    ("cold_over_critical_path", "le", 1.2, "cold converge <= 1.2 x critical path"),
+    ("sequential_over_critical_path", "ge", 2.5, "sequential baseline >= 2.5 x critical path"),
+    ("noop.changed", "eq", 0, "no-op: 0 changed"),
+    ("noop.api_calls.mutating", "eq", 0, "no-op: 0 mutating AWS calls"),
+    ("noop.api_calls.read", "le", 150, "no-op: <= 150 read AWS calls per environment"),
+    ("drift.api_calls.mutating", "eq", 0, "drift check: 0 mutating AWS calls"),
+    ("drift.api_calls.read", "le", 100, "drift check: <= 100 read AWS calls per environment"),
+    ("task_overhead_s.median", "le", 1.0, "median AWS task overhead <= 1 s"),
+    ("multi_env.ratio", "le", 1.5, "3 environments <= 1.5 x one"),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# The dependency graph, declared once. Each step waits for the steps in `after`; `duration` is a
+# key of aws_realism.DEFAULT_DURATIONS (AWS minutes) or None for steps with no modelled wait
+# (their cost is Ansible's own work, which the critical path leaves out on purpose).
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    duration: str | None
+    after: tuple[str, ...] = ()
+
+
+def platform_graph(topology: dict[str, Any]) -> list[Step]:
+    """The platform's steps for an inventory's topology (Multi-AZ RDS, MQ deployment mode...).
+
+    Issue #8: VPC and NAT first, then the four services side by side (the replica and the node
+    groups as soon as their parent is ready), then secrets and the app. Secret *values* (master
+    password, AUTH token, MQ admin) need only KMS, so they do not wait for anything modelled;
+    the External Secrets IRSA role needs the cluster's OIDC issuer.
+    """
+    rds_create = "rds.instance.create_multi_az" if topology.get("rds_multi_az", True) else "rds.instance.create"
+    mq_create = ("mq.broker.create_cluster" if topology.get("amazonmq_deployment_mode", "CLUSTER_MULTI_AZ")
+                 == "CLUSTER_MULTI_AZ" else "mq.broker.create")
+    steps = [
+        Step("vpc (subnets, NAT gateways)", "ec2.nat_gateway.create"),
+        Step("secrets (values, KMS key)", None),
+        Step("eks cluster", "eks.cluster.create", ("vpc (subnets, NAT gateways)",)),
+        Step("eks node groups", "eks.nodegroup.create", ("eks cluster",)),
+        Step("secrets (ESO IRSA role)", None, ("eks cluster",)),
+        Step("rds writer", rds_create, ("vpc (subnets, NAT gateways)", "secrets (values, KMS key)")),
+        Step("elasticache replication group", "elasticache.replication_group.create",
+             ("vpc (subnets, NAT gateways)", "secrets (values, KMS key)")),
+        Step("amazonmq broker", mq_create, ("vpc (subnets, NAT gateways)", "secrets (values, KMS key)")),
+    ]
+    app_after = ["eks node groups", "secrets (ESO IRSA role)", "rds writer", "elasticache replication group",
+                 "amazonmq broker"]
+    if topology.get("rds_replica_enabled", True):
+        steps.append(Step("rds read replica", "rds.instance.replica", ("rds writer",)))
+        app_after.append("rds read replica")
+    steps.append(Step("app_deploy", None, tuple(app_after)))
+    return steps
+
+
+def modelled_durations(env: dict[str, str] | None = None) -> dict[str, float]:
+    """aws_realism's durations (AWS minutes) with AWS_EMULATOR_DURATIONS applied, as the emulator does."""
+    durations = dict(aws_realism.DEFAULT_DURATIONS)
+    override = (env if env is not None else os.environ).get(aws_realism.ENV_DURATIONS)
+    if override:
+        text = Path(override[1:]).read_text(encoding="utf-8") if override.startswith("@") else override
+        durations.update({k: float(v) for k, v in json.loads(text).items()})
+    return durations
+
+
+def critical_path(steps: list[Step], minutes: dict[str, float], time_scale: float) -> tuple[float, list[str]]:
+    """Longest path through the graph in seconds (AWS minutes x time scale), and its steps."""
+    by_name = {s.name: s for s in steps}
+    if len(by_name) != len(steps):
+        raise ValueError("duplicate step names in the graph")
+    for step in steps:
+        for dep in step.after:
+            if dep not in by_name:
+                raise ValueError(f"step {step.name!r} waits for unknown step {dep!r}")
+        if step.duration is not None and step.duration not in minutes:
+            raise ValueError(f"step {step.name!r}: no modelled duration {step.duration!r}")
+    finish: dict[str, float] = {}
+    via: dict[str, str | None] = {}
+    visiting: set[str] = set()
+
+    def visit(name: str) -> float:
+        if name in finish:
+            return finish[name]
+        if name in visiting:
+            raise ValueError(f"the graph has a cycle through {name!r}")
+        visiting.add(name)
+        step = by_name[name]
+        start, parent = 0.0, None
+        for dep in step.after:
+            end = visit(dep)
+            if parent is None or end > start:
+                start, parent = end, dep
+        own = minutes[step.duration] * time_scale if step.duration else 0.0
+        finish[name], via[name] = start + own, parent
+        visiting.discard(name)
+        return finish[name]
+
+    for step in steps:
+        visit(step.name)
+    # End the path at a step nothing waits for (app_deploy rather than the replica it follows).
+    needed = {dep for s in steps for dep in s.after}
+    last = max(steps, key=lambda s: (finish[s.name], s.name not in needed)).name if steps else None
+    path: list[str] = []
+    while last is not None:
+        path.append(last)
+        last = via[last]
+    return (max(finish.values()) if finish else 0.0), path[::-1]
+
+
+def sequential_sum(steps: list[Step], minutes: dict[str, float], time_scale: float) -> float:
+    """Modelled seconds when every step waits for the one before it."""
+    return sum(minutes[s.duration] * time_scale for s in steps if s.duration)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure helpers: percentiles, the recap, request-log summaries, targets
+# ---------------------------------------------------------------------------------------------
+
+
+def percentile(values: Iterable[float], pct: float) -> float | None:
+    """Linear interpolation between closest ranks (numpy's default, Excel PERCENTILE.INC)."""
+    data = sorted(values)
+    if not data:
+        return None
+    if not 0 <= pct <= 100:
+        raise ValueError("pct must be in [0, 100]")
+    rank = (len(data) - 1) * pct / 100
+    low = math.floor(rank)
+    high = min(low + 1, len(data) - 1)
+    return data[low] + (data[high] - data[low]) * (rank - low)
+
+
+_RECAP_LINE = re.compile(r"^(?P<host>\S+)\s*:\s*(?P<counts>(?:\w+=\d+\s*)+)$")
+
+
+def parse_recap(output: str) -> dict[str, dict[str, int]]:
+    """Per-host counters of the PLAY RECAP at the end of ansible-playbook's default output."""
+    hosts: dict[str, dict[str, int]] = {}
+    in_recap = False
+    for line in output.splitlines():
+        if line.startswith("PLAY RECAP"):
+            in_recap, hosts = True, {}
+            continue
+        if not in_recap:
+            continue
+        match = _RECAP_LINE.match(line.strip())
+        if match:
+            hosts[match["host"]] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", match["counts"])}
+        elif line.strip() and hosts:
+            in_recap = False
+    return hosts
+
+
+def recap_totals(hosts: dict[str, dict[str, int]]) -> dict[str, int]:
+    totals: collections.Counter[str] = collections.Counter()
+    for counts in hosts.values():
+        totals.update(counts)
+    return dict(totals)
+
+
+def summarize_aws_requests(entries: list[dict[str, Any]], top: int = 15) -> dict[str, Any]:
+    read = [e for e in entries if not e.get("mutating")]
+    mutating = [e for e in entries if e.get("mutating")]
+    by_service = collections.Counter(e["service"] for e in entries)
+    return {
+        "total": len(entries),
+        "read": len(read),
+        "mutating": len(mutating),
+        "errors": sum(1 for e in entries if (e.get("status") or 0) >= 400 and not e.get("dry_run")),
+        "by_service": dict(by_service.most_common()),
+        "top_read_operations": dict(collections.Counter(f"{e['service']}:{e['operation']}" for e in read).most_common(top)),
+        "mutating_operations": dict(collections.Counter(f"{e['service']}:{e['operation']}" for e in mutating).most_common()),
+    }
+
+
+def summarize_k8s_requests(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    def kind(entry: dict[str, Any]) -> str:
+        if "dryRun=" in (entry.get("query") or ""):
+            return "dry_run"
+        return "read" if entry.get("method") in ("GET", "HEAD") else "mutating"
+
+    counts = collections.Counter(kind(e) for e in entries)
+    return {"total": len(entries), "read": counts["read"], "mutating": counts["mutating"],
+            "dry_run": counts["dry_run"],
+            "mutating_requests": dict(collections.Counter(f"{e['method']} {e['path']}" for e in entries
+                                                          if kind(e) == "mutating").most_common(20))}
+
+
+def peak_rate(entries: list[dict[str, Any]], window_s: float = 1.0) -> dict[str, int]:
+    """Per service: the most calls seen in any `window_s` window (sliding, from the log's epoch times)."""
+    times: dict[str, list[float]] = collections.defaultdict(list)
+    for entry in entries:
+        times[entry["service"]].append(float(entry["time"]))
+    peaks = {}
+    for service, stamps in times.items():
+        stamps.sort()
+        best, low = 0, 0
+        for high, stamp in enumerate(stamps):
+            while stamp - stamps[low] >= window_s:
+                low += 1
+            best = max(best, high - low + 1)
+        peaks[service] = best
+    return dict(sorted(peaks.items(), key=lambda kv: -kv[1]))
+
+
+def calls_by_task(records: list[dict[str, Any]], entries: list[dict[str, Any]], top: int = 15) -> list[dict[str, Any]]:
+    """Attribute each logged AWS call to the task running when it arrived (one host, linear strategy).
+
+    Calls that fall outside every task (or inside async jobs still running in the background)
+    count under "(between tasks)".
+    """
+    spans = sorted((r["start"], r["end"], f"{r['play']} | {r['task']}") for r in records
+                   if r.get("start") is not None and r.get("status") != "skipped")
+    tally: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for entry in entries:
+        stamp = float(entry["time"])
+        owner = "(between tasks)"
+        for start, end, name in spans:  # a few hundred spans: linear is fine
+            if start <= stamp <= end:
+                owner = name
+            elif start > stamp:
+                break
+        tally[owner]["mutating" if entry.get("mutating") else "read"] += 1
+        tally[owner][f"op:{entry['service']}:{entry['operation']}"] += 1
+    rows = []
+    for name, counter in tally.items():
+        ops = {k[3:]: v for k, v in counter.most_common() if k.startswith("op:")}
+        rows.append({"task": name, "read": counter["read"], "mutating": counter["mutating"],
+                     "operations": dict(list(ops.items())[:5])})
+    rows.sort(key=lambda r: -(r["read"] + r["mutating"]))
+    return rows[:top]
+
+
+def task_overhead(records: list[dict[str, Any]], prefixes: tuple[str, ...] = AWS_ACTION_PREFIXES) -> dict[str, Any]:
+    """Median/p95 of the wall time per module invocation of tasks whose action is in `prefixes`.
+
+    One sample per task and host; a loop task gives one sample per item (its duration divided by
+    the number of items). Skipped tasks never start the module and are left out; so are async
+    tasks (their duration is the launch, not the work).
+    """
+    samples: list[float] = []
+    slowest: list[tuple[float, str]] = []
+    for rec in records:
+        action = rec.get("action") or ""
+        if not action.startswith(prefixes) or rec.get("status") == "skipped" or rec.get("duration") is None:
+            continue
+        if rec.get("async"):
+            continue
+        items = rec.get("items") or 1
+        per_item = rec["duration"] / items
+        samples.extend([per_item] * items)
+        slowest.append((rec["duration"], f"{rec['task']} [{action}]" + (f" x{items}" if items > 1 else "")))
+    slowest.sort(reverse=True)
+    return {
+        "median": _round(percentile(samples, 50)),
+        "p95": _round(percentile(samples, 95)),
+        "samples": len(samples),
+        "total_s": _round(sum(samples)),
+        "slowest_tasks": [{"task": name, "s": _round(d)} for d, name in slowest[:10]],
+    }
+
+
+def slowest(records: list[dict[str, Any]], top: int = 12) -> list[dict[str, Any]]:
+    """The longest task executions, with their offset from the first task (where a run's time goes)."""
+    timed = [r for r in records if r.get("duration") is not None and r.get("start") is not None]
+    if not timed:
+        return []
+    origin = min(r["start"] for r in timed)
+    timed.sort(key=lambda r: -r["duration"])
+    return [{"task": f"{r['task']} [{r['action']}]", "at_s": _round(r["start"] - origin, 1),
+             "s": _round(r["duration"], 1), "status": r["status"]} for r in timed[:top]]
+
+
+def _round(value: float | None, ndigits: int = 3) -> float | None:
+    return None if value is None else round(value, ndigits)
+
+
+def project_to_aws(wall_s: float, modelled_s: float, time_scale: float,
+                   critical_path_s: float | None = None) -> dict[str, float | None]:
+    """Ansible's own time in a run (wall minus the modelled waits it contains) and the ratio the
+    same run would reach on real AWS, where an AWS minute lasts 60 s and Ansible's time stays.
+
+    An estimate: it assumes the run's overhead does not grow with the waits (polling does a
+    little) and, for the cold run, that the run follows the critical path.
+    """
+    if not time_scale or not modelled_s:
+        return {"overhead_s": _round(wall_s - modelled_s, 1), "aws_ratio_estimate": None}
+    overhead = wall_s - modelled_s
+    real_modelled = modelled_s / time_scale * 60
+    real_cp = (critical_path_s if critical_path_s is not None else modelled_s) / time_scale * 60
+    return {"overhead_s": _round(overhead, 1), "aws_ratio_estimate": _round((real_modelled + overhead) / real_cp, 2)}
+
+
+def lookup(report: dict[str, Any], dotted: str) -> Any:
+    value: Any = report
+    for part in dotted.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def evaluate_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
+    results = []
+    for key, op, bound, text in TARGETS:
+        value = lookup(report, key)
+        if value is None:
+            passed = None
+        elif op == "le":
+            passed = value <= bound
+        elif op == "ge":
+            passed = value >= bound
+        else:
+            passed = value == bound
+        results.append({"key": key, "target": text, "op": op, "bound": bound, "value": value, "pass": passed})
+    return results
+
+
+# ---------------------------------------------------------------------------------------------
+# Emulators and playbook runs
+# ---------------------------------------------------------------------------------------------
+
+
+def free_port(preferred: int | None = None) -> int:
+    if preferred:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", preferred)) != 0:
+                return preferred
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Emulators:
+    """One AWS + Kubernetes emulator pair, started with tests/emulators/ctl.py."""
+
+    state_dir: Path
+    aws_port: int
+    k8s_port: int
+    time_scale: float
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"EMULATOR_STATE_DIR": str(self.state_dir), "AWS_EMULATOR_PORT": str(self.aws_port),
+                "K8S_EMULATOR_PORT": str(self.k8s_port), aws_realism.ENV_TIME_SCALE: str(self.time_scale)}
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.aws_port}"
+
+    @property
+    def kubeconfig(self) -> Path:
+        return self.state_dir / "kubeconfig"
+
+    def _ctl(self, action: str) -> None:
+        result = subprocess.run([sys.executable, str(CTL), action], env={**os.environ, **self.env},
+                                capture_output=True, text=True, timeout=180, check=False)
+        if result.returncode != 0:
+            raise RuntimeError(f"ctl.py {action} failed: {result.stdout}{result.stderr}")
+
+    def up(self) -> Emulators:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self._ctl("up")
+        return self
+
+    def down(self) -> None:
+        self._ctl("down")
+
+    def _http(self, method: str, url: str) -> Any:
+        request = urllib.request.Request(url, method=method)
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (127.0.0.1 only)
+            return json.loads(response.read() or b"null")
+
+    def clear_logs(self) -> None:
+        self._http("DELETE", f"{self.endpoint_url}/_emulator/requests")
+        self._http("DELETE", f"http://127.0.0.1:{self.k8s_port}/emulator/requests")
+
+    def aws_requests(self) -> list[dict[str, Any]]:
+        return self._http("GET", f"{self.endpoint_url}/_emulator/requests")
+
+    def k8s_requests(self) -> list[dict[str, Any]]:
+        return self._http("GET", f"http://127.0.0.1:{self.k8s_port}/emulator/requests").get("items", [])
+
+
+@dataclass
+class Run:
+    name: str
+    rc: int
+    wall_s: float
+    recap: dict[str, dict[str, int]]
+    records: list[dict[str, Any]] = field(default_factory=list)
+    log: Path | None = None
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return recap_totals(self.recap)
+
+
+def run_playbook(name: str, argv: list[str], env: dict[str, str], logs: Path, work: Path) -> Run:
+    timer = work / f"{name}-timer.json"
+    log = logs / f"{name}.log"
+    callbacks = ",".join(filter(None, [os.environ.get("ANSIBLE_CALLBACKS_ENABLED", ""), "bench_timer"]))
+    inherited = {k: v for k, v in os.environ.items()
+                 if k not in ("PLATFORM_AWS_ENDPOINT_URL", "PLATFORM_KUBECONFIG")}  # the bench's emulators only
+    full_env = {
+        **inherited,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
+        "ANSIBLE_HOME": str(REPO / ".ansible"),
+        "ANSIBLE_CALLBACK_PLUGINS": str(REPO / "tools" / "callback_plugins"),
+        "ANSIBLE_CALLBACKS_ENABLED": callbacks,
+        "ANSIBLE_NOCOLOR": "1",
+        "BENCH_TIMER_OUTPUT": str(timer),
+        **env,
+    }
+    print(f"  [{time.strftime('%H:%M:%S')}] {name}: ansible-playbook {' '.join(argv)}", flush=True)
+    started = time.monotonic()
+    with log.open("w", encoding="utf-8") as handle:
+        proc = subprocess.run([str(BIN / "ansible-playbook"), *argv], cwd=REPO, env=full_env, stdout=handle,
+                              stderr=subprocess.STDOUT, check=False)
+    wall = time.monotonic() - started
+    output = log.read_text(encoding="utf-8", errors="replace")
+    records = json.loads(timer.read_text())["tasks"] if timer.exists() else []
+    run = Run(name, proc.returncode, wall, parse_recap(output), records, log)
+    print(f"  [{time.strftime('%H:%M:%S')}] {name}: rc={run.rc} {wall:.1f} s {run.totals}", flush=True)
+    return run
+
+
+def load_topology(inventory: Path) -> dict[str, Any]:
+    import yaml  # PyYAML comes with ansible-core
+
+    values: dict[str, Any] = {}
+    for path in sorted((inventory / "group_vars" / "all").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        values.update({k: v for k, v in data.items() if not isinstance(v, str) or "{{" not in v})
+    return values
+
+
+def write_multi_inventory(root: Path, hosts: dict[str, Emulators]) -> Path:
+    """An inventory dir with the local inventory's group_vars and one host per region."""
+    inventory = root / "inventory"
+    group_vars = inventory / "group_vars" / "all"
+    group_vars.mkdir(parents=True, exist_ok=True)
+    for source in (REPO / "inventories" / "local" / "group_vars" / "all").iterdir():
+        target = group_vars / source.name
+        if not target.exists():
+            target.symlink_to(source.resolve())
+    host_entries = {}
+    for region, emus in hosts.items():
+        host_entries[f"local-{region}"] = {
+            "ansible_connection": "local",
+            "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+            "aws_region": region,
+            "vpc_azs": MULTI_REGIONS[region],
+            "aws_endpoint_url": emus.endpoint_url,
+            "k8s_kubeconfig": str(emus.kubeconfig),
+            # The default (<inventory>/../../.kube/<cluster>.yml) is one file for every host.
+            "eks_kubeconfig_path": str(root / "kube" / f"local-{region}.yml"),
+        }
+    (root / "kube").mkdir(exist_ok=True)
+    (inventory / "hosts.yml").write_text(json.dumps({"platform": {"hosts": host_entries}}, indent=2))
+    return inventory
+
+
+def machine_facts() -> dict[str, Any]:
+    facts: dict[str, Any] = {"cpus": os.cpu_count(), "platform": pyplatform.platform(),
+                             "python": pyplatform.python_version()}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                facts["cpu_model"] = line.split(":", 1)[1].strip()
+                break
+        mem = Path("/proc/meminfo").read_text().splitlines()[0].split()
+        facts["memory_gib"] = round(int(mem[1]) / 1024 / 1024, 1)
+    except (OSError, IndexError, ValueError):
+        pass
+    try:
+        from ansible.release import __version__ as ansible_core
+        facts["ansible_core"] = ansible_core
+    except ImportError:
+        pass
+    try:
+        import moto
+        facts["moto"] = moto.__version__
+    except ImportError:
+        pass
+    facts["load_average_start"] = list(os.getloadavg())
+    return facts
+
+
+def git_facts() -> dict[str, Any]:
+    def git(*args: str) -> str:
+        result = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=False)
+        return result.stdout.strip() if result.returncode == 0 else ""
+
+    return {"commit": git("rev-parse", "HEAD") or None, "dirty": bool(git("status", "--porcelain"))}
+
+
+# ---------------------------------------------------------------------------------------------
+# The phases
+# ---------------------------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.scale = args.time_scale
+        self.work = Path(args.work_dir or tempfile.mkdtemp(prefix="bench-")).resolve()
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.logs = (REPO / args.output).parent / "bench"
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.next_port = args.port_base
+        self.running: list[Emulators] = []
+        self.report: dict[str, Any] = {}
+        self.minutes = modelled_durations()
+        self.topology = load_topology(REPO / "inventories" / "local")
+        self.steps = platform_graph(self.topology)
+        # The local inventory's MQ timeout (120 s) suits instant emulators; a converge with
+        # lifecycle delays needs room for the modelled create (x2 for a loaded machine).
+        longest = max(self.minutes[s.duration] for s in self.steps if s.duration) * self.scale
+        self.extra_vars: dict[str, Any] = {}
+        for var in ("amazonmq_wait_timeout",):
+            current = self.topology.get(var)
+            if isinstance(current, int) and current < 2 * longest + 60:
+                self.extra_vars[var] = int(2 * longest + 60)
+
+    def emulators(self, name: str) -> Emulators:
+        aws = free_port(self._port())
+        k8s = free_port(self._port())
+        emus = Emulators(self.work / name, aws, k8s, self.scale).up()
+        self.running.append(emus)
+        return emus
+
+    def _port(self) -> int | None:
+        if not self.next_port:
+            return None
+        port, self.next_port = self.next_port, self.next_port + 1
+        return port
+
+    def stop(self, emus: Emulators) -> None:
+        emus.down()
+        self.running.remove(emus)
+
+    def stop_all(self) -> None:
+        for emus in list(self.running):
+            try:
+                self.stop(emus)
+            except Exception as exc:  # noqa: BLE001 - keep stopping the others
+                print(f"warning: could not stop emulators in {emus.state_dir}: {exc}", file=sys.stderr)
+
+    def extra(self, *more: str) -> list[str]:
+        argv = []
+        if self.extra_vars:
+            argv += ["-e", json.dumps(self.extra_vars)]
+        for item in more:
+            argv += ["-e", item]
+        return argv
+
+    def site(self, name: str, emus: Emulators, *extra: str, inventory: str = "inventories/local") -> Run:
+        # The eks role writes the kubeconfig to <repo>/.kube/<cluster>.yml by default: one file
+        # for every converge of the local inventory on this machine (make site, tests, other
+        # sessions). Another run rewriting it would show up as a change in the no-op run.
+        kubeconfig = emus.state_dir / "eks-kubeconfig.yml"
+        return run_playbook(name, ["site.yml", "-i", inventory, *self.extra(*extra),
+                                   "-e", f"eks_kubeconfig_path={kubeconfig}"], emus.env, self.logs, self.work)
+
+    def run(self) -> dict[str, Any]:
+        phases = self.args.phases
+        cp_s, cp_path = critical_path(self.steps, self.minutes, self.scale)
+        seq_s = sequential_sum(self.steps, self.minutes, self.scale)
+        report = self.report = {
+            "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "time_scale": self.scale,
+            "git": git_facts(),
+            "machine": machine_facts(),
+            "extra_vars": self.extra_vars,
+            "overlap_switch_in_site_yml": "platform_overlap" in (REPO / "playbooks" / "site.yml").read_text(),
+            "graph": {
+                "steps": [{"name": s.name, "duration_key": s.duration,
+                           "aws_minutes": self.minutes.get(s.duration) if s.duration else 0,
+                           "after": list(s.after)} for s in self.steps],
+                "critical_path": cp_path,
+                "critical_path_aws_min": round(cp_s / self.scale, 2) if self.scale else None,
+                "sequential_aws_min": round(seq_s / self.scale, 2) if self.scale else None,
+            },
+        }
+        started = time.monotonic()
+        try:
+            if "cold" in phases or "noop" in phases or "drift" in phases:
+                emus = self.emulators("platform")
+                cold = self.site("cold", emus)
+                self._check(cold)
+                report["cold"] = {"wall_s": _round(cold.wall_s, 1), "critical_path_s": _round(cp_s, 1),
+                                  "ratio": _round(cold.wall_s / cp_s, 2) if cp_s else None,
+                                  "changed": cold.totals.get("changed"), "rc": cold.rc,
+                                  "api_calls": summarize_aws_requests(emus.aws_requests())}
+                report["cold"].update(project_to_aws(cold.wall_s, cp_s, self.scale))
+                report["cold"]["slowest_tasks"] = slowest(cold.records)
+                report["cold_over_critical_path"] = report["cold"]["ratio"]
+                self.checkpoint()
+                if "noop" in phases:
+                    emus.clear_logs()
+                    noop = self.site("noop", emus)
+                    self._check(noop)
+                    aws_calls = emus.aws_requests()
+                    report["noop"] = {
+                        "wall_s": _round(noop.wall_s, 1), "rc": noop.rc, "changed": noop.totals.get("changed"),
+                        "tasks_run": sum(1 for r in noop.records if r["status"] != "skipped"),
+                        "tasks_skipped": sum(1 for r in noop.records if r["status"] == "skipped"),
+                        "recap": noop.totals,
+                        "api_calls": summarize_aws_requests(aws_calls),
+                        "k8s_requests": summarize_k8s_requests(emus.k8s_requests()),
+                        "changed_tasks": [r["task"] for r in noop.records if r["status"] == "changed"],
+                        "calls_by_task": calls_by_task(noop.records, aws_calls),
+                    }
+                    report["task_overhead_s"] = task_overhead(noop.records)
+                    report["task_overhead_s"]["kubernetes"] = task_overhead(noop.records, K8S_ACTION_PREFIXES)
+                    report["task_overhead_s"]["definition"] = (
+                        "wall time per module invocation of amazon.aws/community.aws/cardplatform.aws tasks in "
+                        "the no-op run (bench_timer callback: runner start to result; loop tasks divided by "
+                        "their items; skipped and async tasks left out); percentiles by linear interpolation")
+                    self.checkpoint()
+                if "drift" in phases:
+                    emus.clear_logs()
+                    drift = run_playbook("drift", ["playbooks/drift_check.yml", "-i", "inventories/local",
+                                                   "-e", f"drift_report_dir={self.work / 'drift-reports'}"],
+                                         emus.env, self.logs, self.work)
+                    drift_calls = emus.aws_requests()
+                    report["drift"] = {"wall_s": _round(drift.wall_s, 1), "rc": drift.rc,
+                                       "in_sync": drift.rc == 0,
+                                       "api_calls": summarize_aws_requests(drift_calls),
+                                       "calls_by_task": calls_by_task(drift.records, drift_calls),
+                                       "k8s_requests": summarize_k8s_requests(emus.k8s_requests())}
+                    self.checkpoint()
+                self.stop(emus)
+            if "sequential" in phases:
+                emus = self.emulators("sequential")
+                seq = self.site("sequential", emus, "platform_overlap=false")
+                self._check(seq)
+                report["sequential"] = {"wall_s": _round(seq.wall_s, 1), "rc": seq.rc,
+                                        "modelled_sum_s": _round(seq_s, 1),
+                                        "ratio": _round(seq.wall_s / cp_s, 2) if cp_s else None}
+                report["sequential"].update(project_to_aws(seq.wall_s, seq_s, self.scale, cp_s))
+                report["sequential"]["slowest_tasks"] = slowest(seq.records)
+                report["sequential_over_critical_path"] = report["sequential"]["ratio"]
+                self.checkpoint()
+                self.stop(emus)
+            if "multi" in phases:
+                report["multi_env"] = self.multi_env(lookup(report, "cold.wall_s"))
+        finally:
+            self.stop_all()
+        report["machine"]["load_average_end"] = list(os.getloadavg())
+        report["bench_wall_s"] = _round(time.monotonic() - started, 1)
+        report["targets"] = evaluate_targets(report)
+        return report
+
+    def multi_env(self, cold_wall_s: float | None) -> dict[str, Any]:
+        result: dict[str, Any] = {"regions": list(MULTI_REGIONS)}
+        counts = [3, 1]
+        if self.args.multi_env_one == "cold" and cold_wall_s is not None:
+            # The cold run is the 1-host case: the same topology (us-east-1, its own emulators);
+            # reusing it saves a critical path plus a converge (~5 min at the default scale).
+            counts = [3]
+            result["wall_s_1"] = _round(cold_wall_s, 1)
+            result["wall_s_1_source"] = "cold"
+        for count in counts:
+            regions = list(MULTI_REGIONS)[:count]
+            hosts = {region: self.emulators(f"multi{count}-{region}") for region in regions}
+            inventory = write_multi_inventory(self.work / f"multi{count}", hosts)
+            run = run_playbook(f"multi{count}", ["site.yml", "-i", str(inventory), *self.extra()],
+                               {}, self.logs, self.work)
+            self._check(run)
+            result[f"wall_s_{count}"] = _round(run.wall_s, 1)
+            result[f"rc_{count}"] = run.rc
+            if count == 3:
+                calls = {region: emus.aws_requests() for region, emus in hosts.items()}
+                result["api_calls_per_host"] = {r: len(c) for r, c in calls.items()}
+                # Peak calls per second per service, per host (= per region: AWS rate limits are
+                # per account and region) and as if the three shared one account and region.
+                result["peak_calls_per_s"] = {r: dict(list(peak_rate(c).items())[:6]) for r, c in calls.items()}
+                result["peak_calls_per_s_shared"] = dict(list(peak_rate([e for c in calls.values() for e in c])
+                                                              .items())[:8])
+                result["iam_calls_total"] = sum(1 for c in calls.values() for e in c if e["service"] in ("iam", "sts"))
+            for emus in hosts.values():
+                self.stop(emus)
+        result["ratio"] = _round(result["wall_s_3"] / result["wall_s_1"], 2) if result.get("wall_s_1") else None
+        return result
+
+    def checkpoint(self) -> None:
+        """Write what is measured so far (a long run interrupted still leaves its numbers)."""
+        output = REPO / self.args.output
+        output.parent.mkdir(parents=True, exist_ok=True)
+        partial = {**self.report, "partial": True}
+        partial["targets"] = evaluate_targets(partial)
+        output.write_text(json.dumps(partial, indent=2) + "\n")
+
+    def _check(self, run: Run) -> None:
+        if run.rc != 0:
+            msg = f"{run.name} failed (rc={run.rc}); see {run.log}"
+            if self.args.keep_going:
+                print(f"warning: {msg}", file=sys.stderr)
+            else:
+                raise RuntimeError(msg)
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------------------------
+
+
+def render_table(report: dict[str, Any]) -> str:
+    def fmt(value: Any) -> str:
+        if value is None:
+            return "-"
+        if isinstance(value, float):
+            return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
+        return str(value)
+
+    rows = [("measure", "value")]
+    for key in ("cold.wall_s", "cold.critical_path_s", "cold.ratio", "sequential.wall_s", "sequential.ratio",
+                "noop.wall_s", "noop.changed", "noop.tasks_run", "noop.api_calls.read", "noop.api_calls.mutating",
+                "noop.k8s_requests.read", "noop.k8s_requests.mutating", "drift.wall_s", "drift.api_calls.read",
+                "drift.api_calls.mutating", "task_overhead_s.median", "task_overhead_s.p95",
+                "multi_env.wall_s_1", "multi_env.wall_s_3", "multi_env.ratio"):
+        rows.append((key, fmt(lookup(report, key))))
+    width = max(len(r[0]) for r in rows)
+    lines = [f"time scale {report['time_scale']} s per AWS minute; critical path "
+             f"{' -> '.join(report['graph']['critical_path'])}", ""]
+    lines += [f"{k:<{width}}  {v}" for k, v in rows]
+    lines += ["", "targets:"]
+    for target in report["targets"]:
+        mark = {True: "PASS", False: "MISS", None: "n/a "}[target["pass"]]
+        lines.append(f"  {mark}  {target['target']:<45} measured {fmt(target['value'])}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--time-scale", type=float,
+                        default=float(os.environ.get("BENCH_TIME_SCALE") or DEFAULT_TIME_SCALE),
+                        help=f"seconds per AWS minute (env BENCH_TIME_SCALE; default {DEFAULT_TIME_SCALE})")
+    parser.add_argument("--phases", default=",".join(PHASES),
+                        help=f"comma-separated subset of {','.join(PHASES)} (noop and drift run after cold)")
+    parser.add_argument("--output", default="reports/bench.json", help="JSON report, relative to the repository")
+    parser.add_argument("--port-base", type=int, default=int(os.environ.get("BENCH_PORT_BASE") or 0),
+                        help="first port to try for the emulators (env BENCH_PORT_BASE; default: free ports)")
+    parser.add_argument("--work-dir", default=os.environ.get("BENCH_WORK_DIR"),
+                        help="state dirs, timings, generated inventories (default: a new temp dir)")
+    parser.add_argument("--multi-env-one", choices=["cold", "run"], default="cold",
+                        help="1-host baseline of the multi-environment phase: the cold run (default) or a run "
+                             "of the generated inventory with its first host")
+    parser.add_argument("--keep-going", action="store_true", help="record a failed run and go on")
+    args = parser.parse_args(argv)
+    args.phases = [p.strip() for p in args.phases.split(",") if p.strip()]
+    unknown = sorted(set(args.phases) - set(PHASES))
+    if unknown:
+        parser.error(f"unknown phases {unknown}; choose from {list(PHASES)}")
+    if args.time_scale < 0:
+        parser.error("--time-scale must be >= 0")
+
+    bench = Bench(args)
+    print(f"bench: time scale {bench.scale} s per AWS minute; work dir {bench.work}", flush=True)
+    output = REPO / args.output
+    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        report = bench.run()
+    except (RuntimeError, OSError, ValueError) as exc:
+        # Keep what was measured so far: a 25-minute run should not vanish with its last phase.
+        partial = {**bench.report, "error": str(exc)}
+        partial["targets"] = evaluate_targets(partial)
+        output.write_text(json.dumps(partial, indent=2) + "\n")
+        print(f"bench: {exc}; partial report in {output}", file=sys.stderr)
+        return 1
+    output.write_text(json.dumps(report, indent=2, sort_keys=False) + "\n")
+    print(render_table(report))
+    print(f"\nwritten {output.relative_to(REPO)}; logs in {bench.logs.relative_to(REPO)}/")
+    if not args.work_dir:
+        shutil.rmtree(bench.work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
