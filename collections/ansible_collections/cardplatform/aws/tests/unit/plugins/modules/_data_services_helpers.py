@@ -3,47 +3,13 @@
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
-
 import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[8] / "tests" / "emulators"))
-import aws_extensions  # noqa: E402  pylint: disable=wrong-import-position
-
-REGION = "us-east-1"
-_APPLIED = set()
-
-
-def apply_extensions(*names):
-    """Apply emulator extensions once per test session (they wrap moto in place)."""
-    for name in names:
-        if name not in _APPLIED:
-            getattr(aws_extensions, name)()
-            _APPLIED.add(name)
-
-
-def set_credentials(monkeypatch):
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": REGION}.items():
-        monkeypatch.setenv(name, value)
-
-
-def run_module(module, args, capsys, check_mode=False, diff=False):
-    """Run the module's main(); return (result, raw stdout) so tests can look for leaked secrets."""
-    args = dict(args, region=REGION)
-    if check_mode:
-        args["_ansible_check_mode"] = True
-    if diff:
-        args["_ansible_diff"] = True
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            module.main()
-    out = capsys.readouterr().out
-    return json.loads(out), out
+# One copy of the runner and of the set of applied emulator extensions for every unit test
+# (applying an extension twice would wrap moto twice).
+from _vpc_eks_helpers import REGION, apply_extensions, set_credentials  # noqa: F401
+from _vpc_eks_helpers import run_module_raw as run_module  # noqa: F401
 
 
 class Recorder:

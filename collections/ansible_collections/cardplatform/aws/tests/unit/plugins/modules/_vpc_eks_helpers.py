@@ -25,7 +25,8 @@ def apply_extensions(*names):
             _APPLIED.add(name)
 
 
-def run_module(module, args, capsys, check_mode=False, diff=False):
+def run_module_raw(module, args, capsys, check_mode=False, diff=False):
+    """Run the module's main(); return (result, raw stdout) so tests can look for leaked secrets."""
     args = dict(args, region=REGION)
     if check_mode:
         args["_ansible_check_mode"] = True
@@ -34,7 +35,12 @@ def run_module(module, args, capsys, check_mode=False, diff=False):
     with patch_module_args(args):
         with pytest.raises(SystemExit):
             module.main()
-    return json.loads(capsys.readouterr().out)
+    out = capsys.readouterr().out
+    return json.loads(out), out
+
+
+def run_module(module, args, capsys, check_mode=False, diff=False):
+    return run_module_raw(module, args, capsys, check_mode=check_mode, diff=diff)[0]
 
 
 def set_credentials(monkeypatch):
