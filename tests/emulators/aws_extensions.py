@@ -2049,3 +2049,123 @@ def elasticache_default_parameter_groups() -> None:
 
     response_cls.describe_cache_parameter_groups = describe_cache_parameter_groups
     response_cls.describe_cache_parameters = describe_cache_parameters
+
+
+# Amazon MQ's default rabbitmq.conf for a new RabbitMQ configuration (revision 1).
+MQ_RABBITMQ_DEFAULT_CONFIGURATION = (
+    "# Default RabbitMQ delivery acknowledgement timeout is 30 minutes in milliseconds\n"
+    "consumer_timeout = 1800000\n"
+)
+
+
+@extension
+def mq_rabbitmq_configurations() -> None:
+    """Amazon MQ configurations as AWS keeps them (cardplatform.aws.mq_configuration, amazonmq role).
+
+    moto 5.2.5 differs from AWS in these ways:
+    - revision 1 of every new configuration holds ActiveMQ XML, not base64: AWS returns
+      `Data` base64-encoded always, and a RabbitMQ configuration starts with a rabbitmq.conf
+      (Cuttlefish) that sets consumer_timeout;
+    - CreateConfiguration ignores AuthenticationStrategy (AWS keeps it; LDAP is refused
+      for RabbitMQ);
+    - ListConfigurations ignores MaxResults (1-100) and NextToken;
+    - UpdateConfiguration / DescribeConfigurationRevision of an unknown configuration or
+      revision answer 500 instead of 404 NotFoundException;
+    - CreateBroker accepts a configuration that does not exist, a revision it does not
+      have, or one of the other engine.
+    """
+    import base64
+
+    from moto.core.responses import ActionResult
+    from moto.mq import responses as mq_responses
+    from moto.mq.exceptions import BadRequestException, NotFoundException, UnknownConfiguration
+    from moto.mq.models import Configuration, MQBackend
+
+    if getattr(Configuration, "_cardplatform_configurations", False):
+        return  # already applied (unit tests call it directly, in the same process)
+    Configuration._cardplatform_configurations = True
+
+    original_init = Configuration.__init__
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original_init(self, *args, **kwargs)
+        first = self.revisions["1"]
+        text = MQ_RABBITMQ_DEFAULT_CONFIGURATION if str(self.engine_type).upper() == "RABBITMQ" else first.data
+        first.data = base64.b64encode(text.encode()).decode()
+
+    Configuration.__init__ = __init__  # type: ignore[method-assign]
+
+    def known(self, config_id):  # type: ignore[no-untyped-def]
+        if config_id not in self.configs:
+            raise UnknownConfiguration(config_id)
+        return self.configs[config_id]
+
+    original_update = MQBackend.update_configuration
+
+    def update_configuration(self, config_id, data, description):  # type: ignore[no-untyped-def]
+        known(self, config_id)
+        return original_update(self, config_id, data, description)
+
+    MQBackend.update_configuration = update_configuration  # type: ignore[method-assign]
+
+    def describe_configuration_revision(self, config_id, revision_id):  # type: ignore[no-untyped-def]
+        config = known(self, config_id)
+        if str(revision_id) not in config.revisions:
+            raise NotFoundException(
+                f"Can't find requested revision [{revision_id}] of configuration [{config_id}]."
+            )
+        return config.get_revision(str(revision_id))
+
+    MQBackend.describe_configuration_revision = describe_configuration_revision  # type: ignore[method-assign]
+
+    original_create_broker = MQBackend.create_broker
+
+    def create_broker(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        configuration = kwargs.get("configuration")
+        if configuration:
+            config = known(self, configuration.get("Id"))
+            revision = configuration.get("Revision")
+            if revision is not None and str(revision) not in config.revisions:
+                raise BadRequestException(
+                    f"Revision [{revision}] of configuration [{config.id}] does not exist."
+                )
+            if str(config.engine_type).upper() != str(kwargs.get("engine_type") or "").upper():
+                raise BadRequestException(
+                    f"Configuration [{config.id}] is for engine type [{config.engine_type}], "
+                    f"not [{kwargs.get('engine_type')}]."
+                )
+        return original_create_broker(self, *args, **kwargs)
+
+    MQBackend.create_broker = create_broker  # type: ignore[method-assign]
+
+    response_cls = mq_responses.MQResponse
+
+    def create_configuration(self):  # type: ignore[no-untyped-def]
+        strategy = self._get_param("AuthenticationStrategy")
+        engine_type = self._get_param("EngineType")
+        if strategy and strategy.upper() == "LDAP" and str(engine_type).upper() == "RABBITMQ":
+            raise BadRequestException(
+                "Authentication strategy [LDAP] is not supported for broker engine type [RABBITMQ]."
+            )
+        config = self.mq_backend.create_configuration(
+            self._get_param("Name"), engine_type, self._get_param("EngineVersion"), self._get_param("Tags", {})
+        )
+        if strategy:
+            config.authentication_strategy = strategy.lower()
+        return ActionResult(config)
+
+    def list_configurations(self):  # type: ignore[no-untyped-def]
+        max_results = self._get_int_param("MaxResults") or 100
+        if not 1 <= max_results <= 100:
+            raise BadRequestException("MaxResults must be between 1 and 100.")
+        token = self._get_param("NextToken")
+        start = int(token) if token and token.isdigit() else 0
+        configs = list(self.mq_backend.list_configurations())
+        page = configs[start:start + max_results]
+        resp = {"Configurations": page, "MaxResults": max_results}
+        if start + max_results < len(configs):
+            resp["NextToken"] = str(start + max_results)
+        return ActionResult(resp)
+
+    response_cls.create_configuration = create_configuration
+    response_cls.list_configurations = list_configurations

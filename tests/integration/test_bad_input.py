@@ -103,6 +103,9 @@ CASES = [
     ("secrets_password_short", {"secrets_password_length": 8}, ["secrets_password_length", "16-128 characters"]),
     ("secrets_recovery_window", {"secrets_recovery_window_days": 3}, ["secrets_recovery_window_days", "0 or 7-30 days"]),
     ("secrets_reserved_user", {"secrets_rds_master_username": "postgres"}, ["secrets_rds_master_username", "not postgres, rdsadmin or admin"]),
+    ("secrets_mapping_unmanaged_master", {"rds_manage_master_user_password": True,
+                                          "secrets_eso_mapping": [{"secret_key": "DB_ADMIN", "secret": "rds_master", "property": "password"}]},
+     ["secrets_eso_mapping: secret one of rds_app, redis_auth, mq_admin", "rds_master is not managed"]),
     # rds (issue #4: unknown instance class, replica smaller than allowed)
     ("rds_unknown_class", {"rds_instance_class": "db.r9z.huge"}, ["rds_instance_class", "family one of db.t3"]),
     ("rds_replica_too_small", {"rds_instance_class": "db.r6g.4xlarge"}, ["rds_replica_instance_class: db.r6g.large is smaller than allowed", "at most one size below it (allowed: db.r6g.2xlarge"]),
@@ -126,6 +129,8 @@ CASES = [
     ("mq_activemq_deployment_mode", {"amazonmq_deployment_mode": "ACTIVE_STANDBY_MULTI_AZ"}, ["amazonmq_deployment_mode", "must be one of: SINGLE_INSTANCE, CLUSTER_MULTI_AZ"]),
     ("mq_micro_cluster", {"amazonmq_host_instance_type": "mq.t3.micro"}, ["amazonmq_host_instance_type", "SINGLE_INSTANCE brokers only"]),
     ("mq_unknown_instance_type", {"amazonmq_host_instance_type": "mq.c5.large"}, ["amazonmq_host_instance_type", "one of mq.t3.micro, mq.m5.large"]),
+    ("mq_heartbeat_out_of_range", {"amazonmq_configuration_settings": {"heartbeat": 5}},
+     ["amazonmq_configuration_settings.heartbeat", "60-3600"]),
     # app_deploy
     ("app_replicas_min_gt_max", {"app_deploy_services": services(api={"replicas_min": 10, "replicas_max": 3})}, ["app_deploy_services[api].replicas_min/replicas_max", "1 <= replicas_min <= replicas_max"]),
     ("app_latest_tag", {"app_deploy_services": services(worker={"image_tag": "latest"})}, ["app_deploy_services[worker].image_tag", "a pinned tag"]),

@@ -385,7 +385,8 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+from ansible_collections.cardplatform.aws.plugins.module_utils.mq import sync_tags
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,50}$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9._~-]{2,100}$")
@@ -638,14 +639,7 @@ class BrokerManager:
         self.call("update_user", "Failed to update the broker user", BrokerId=broker["BrokerId"], **entry)
 
     def update_tags(self, arn, current_tags):
-        to_add, to_remove = compare_aws_tags(current_tags, self.params["tags"], self.params["purge_tags"])
-        if self.module.check_mode:
-            return to_add, to_remove
-        if to_remove:
-            self.call("delete_tags", "Failed to remove tags", ResourceArn=arn, TagKeys=to_remove)
-        if to_add:
-            self.call("create_tags", "Failed to add tags", ResourceArn=arn, Tags=to_add)
-        return to_add, to_remove
+        return sync_tags(self.call, self.module.check_mode, arn, current_tags, self.params["tags"], self.params["purge_tags"])
 
     def reboot(self, broker):
         self.call("reboot_broker", "Failed to reboot broker", BrokerId=broker["BrokerId"])
