@@ -588,11 +588,16 @@ def test_sigterm_stops_cleanly(tmp_path):
             "-c",
             textwrap.dedent(f"""
         import urllib.request
-        urllib.request.urlopen("http://127.0.0.1:{port}/api/v1/namespaces?watch=true", timeout=30).read()
+        stream = urllib.request.urlopen("http://127.0.0.1:{port}/api/v1/namespaces?watch=true", timeout=30)
+        print("watching", flush=True)
+        stream.read()
     """),
-        ]
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
-    time.sleep(0.5)
+    # SIGTERM only once the watch is open (a fixed sleep raced the watcher's start on a loaded machine).
+    assert watcher.stdout.readline().strip() == "watching"
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=10) == 0
     assert watcher.wait(timeout=10) == 0

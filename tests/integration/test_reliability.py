@@ -60,6 +60,9 @@ start_platform = _integration_conftest().start_platform
 # 15 s, MQ 5 s), so the run costs about what it costs at 0.05 while each kill below has a
 # window of seconds in which the resource is still transitional.
 RUN_TIME_SCALE = 1.0
+# NAT gateways pending 6 AWS minutes (AWS: 1-5) instead of 2: the first kill needs the
+# window on a machine that runs three test workers on two cores.
+DURATIONS = {"ec2.nat_gateway.create": 6.0}
 FAULTS = {
     "seed": 7,
     "rules": [
@@ -312,6 +315,7 @@ def test_interrupted_converges_leave_no_duplicates_and_leak_no_secret(tmp_path):
     faults = tmp_path / "faults.json"
     faults.write_text(json.dumps(FAULTS))
     plat = start_platform(tmp_path / "emulators", {"AWS_EMULATOR_TIME_SCALE": str(RUN_TIME_SCALE),
+                                                    "AWS_EMULATOR_DURATIONS": json.dumps(DURATIONS),
                                                     "AWS_EMULATOR_FAULTS": f"@{faults}"})
     logs: list[Path] = []
     interruptions: list[str] = []
