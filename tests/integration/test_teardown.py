@@ -1,5 +1,5 @@
-"""playbooks/teardown.yml: the production guard (on the shared platform, which it must not
-touch) and a full teardown of an environment of its own (fresh emulators)."""
+"""playbooks/teardown.yml on an environment of its own (fresh emulators), converged once: the
+production guard first (which must not touch it), then a full teardown, twice."""
 
 from __future__ import annotations
 
@@ -48,7 +48,9 @@ def clear_request_logs(platform) -> None:
         urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=10).read()
 
 
-def test_protected_environment_refused_without_confirmation(platform, tmp_path):
+def assert_protected_environment_refused(platform, tmp_path) -> None:
+    """teardown.yml on a production-like inventory, without or with a wrong confirmation:
+    refused before any API call (not a write, not even a read), the environment untouched."""
     inv = production_like_inventory(tmp_path)
     vpcs_before = len(platform.client("ec2").describe_vpcs()["Vpcs"])
     for extra, expected in (
@@ -94,12 +96,16 @@ def account_contents(plat) -> dict:
     }
 
 
-def test_teardown_empties_the_environment_and_is_idempotent(fresh_platform):
+def test_teardown_refuses_production_then_empties_the_environment_and_is_idempotent(fresh_platform, tmp_path):
     site = fresh_platform.playbook("site.yml")
     assert site.returncode == 0, site.stdout[-8000:]
     built = account_contents(fresh_platform)
     assert built["vpcs"] and built["rds_instances"] and built["replication_groups"] and built["brokers"]
     assert built["eks_clusters"] and built["secrets"] and built["kms_keys_enabled"]
+
+    # The production guard, on this converged environment (one converge serves both).
+    assert_protected_environment_refused(fresh_platform, tmp_path)
+    assert account_contents(fresh_platform) == built
 
     down = fresh_platform.playbook("playbooks/teardown.yml")
     assert down.returncode == 0, down.stdout[-8000:]
