@@ -470,18 +470,12 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from ansible_collections.cardplatform.aws.plugins.module_utils.versions import version_matches, version_tuple
+
 ID_RE = re.compile(r"^[a-z](?!.*--)[a-z0-9-]{0,39}(?<!-)$")
 TOKEN_RE = re.compile(r'^[\x21-\x7e]{16,128}$')
 # Settings AWS cannot change on an existing replication group.
 REPLACEMENT_SETTINGS = ("engine", "cluster_mode", "subnet_group_name", "port", "at_rest_encryption", "kms_key_id")
-
-
-def version_tuple(version):
-    return tuple(int(part) if part.isdigit() else 0 for part in str(version).split("."))
-
-
-def version_matches(desired, current):
-    return current is not None and (current == desired or current.startswith(desired + "."))
 
 
 class ReplicationGroupManager:

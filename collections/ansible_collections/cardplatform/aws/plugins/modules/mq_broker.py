@@ -387,6 +387,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.cardplatform.aws.plugins.module_utils.mq import sync_tags
+from ansible_collections.cardplatform.aws.plugins.module_utils.versions import version_matches, version_tuple
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,50}$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9._~-]{2,100}$")
@@ -397,14 +398,6 @@ CREATE_ONLY = ("engine_type", "deployment_mode", "subnet_ids", "publicly_accessi
 # Settings UpdateBroker changes, with what DescribeBroker reports as pending until reboot.
 UPDATABLE = ("engine_version", "host_instance_type", "security_groups", "auto_minor_version_upgrade", "general_log",
              "audit_log", "maintenance_window", "configuration", "authentication_strategy")
-
-
-def version_tuple(version):
-    return tuple(int(part) if part.isdigit() else 0 for part in str(version).split("."))
-
-
-def version_matches(desired, current):
-    return current is not None and (current == desired or current.startswith(desired + "."))
 
 
 def is_rabbit(engine_type):

@@ -243,6 +243,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.cardplatform.aws.plugins.module_utils.mq import sync_tags
+from ansible_collections.cardplatform.aws.plugins.module_utils.versions import version_matches
 
 NAME_RE = re.compile(r"^[A-Za-z0-9._~-]{1,150}$")
 SECTION_RE = re.compile(r"^\[[^\]]*\]$")
@@ -271,10 +272,6 @@ def normalise(engine_type, text):
         else:
             entries[(section, line)] = None
     return entries
-
-
-def version_matches(desired, current):
-    return current is not None and (current == desired or current.startswith(desired + "."))
 
 
 class ConfigurationManager:
