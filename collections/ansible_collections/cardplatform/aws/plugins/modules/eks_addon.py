@@ -12,7 +12,16 @@ version_added: 0.2.0
 description:
   - Creates, updates or deletes one Amazon EKS add-on of a cluster (EKS C(CreateAddon),
     C(DescribeAddon), C(UpdateAddon), C(DeleteAddon), C(DescribeUpdate), C(TagResource),
-    C(UntagResource)); the version is checked with C(DescribeAddonVersions) before any write.
+    C(UntagResource)).
+  - "AWS APIs per run: always one C(DescribeAddon). With I(state=present) and I(version) set,
+    C(DescribeAddonVersions) (paginated, one call per page) checks the version before any write,
+    only when the version would be written: the add-on does not exist yet, or its installed
+    version differs from I(version). When I(kubernetes_version) is omitted, that check first
+    reads the cluster's version with C(DescribeCluster). An add-on already at I(version) makes
+    neither call (EKS accepted that version when it was installed): a no-op run is one read.
+    Tags are compared with the C(tags) of the C(DescribeAddon) answer (no extra read).
+    A create or update adds the write, the waiter's C(DescribeAddon) polls and a final
+    C(DescribeAddon); a delete adds C(DeleteAddon) and the waiter's polls."
   - Written because neither amazon.aws (10.1) nor community.aws (10.0) has an EKS add-on module.
   - An existing add-on is changed in place with C(UpdateAddon) when its version, service
     account role or configuration values differ; tags are changed with C(TagResource) /
@@ -33,8 +42,10 @@ options:
     required: true
   version:
     description:
-      - Add-on version, e.g. C(v1.21.1-eksbuild.1); it must be one C(DescribeAddonVersions) lists
-        for the cluster's Kubernetes version, else the module fails before writing.
+      - Add-on version, e.g. C(v1.21.1-eksbuild.1); when it is written (new add-on, or a
+        different installed version) it must be one C(DescribeAddonVersions) lists for the
+        cluster's Kubernetes version, else the module fails before writing. An installed add-on
+        already at this version is not checked again (no API call).
       - Omitted - EKS installs the default version for the cluster and the module never changes
         the version afterwards.
     type: str
@@ -42,9 +53,21 @@ options:
     description:
       - The Kubernetes version I(version) must be offered for (C(DescribeAddonVersions)), e.g.
         C(1.35). Pass the version the cluster is being converged to, so that C(--check) of a
-        cluster upgrade validates the add-ons against the new version, not the running one.
-      - Omitted - the cluster's current version (C(DescribeCluster)).
+        cluster upgrade validates the changed add-on versions against the new version, not the
+        running one.
+      - Only used when I(version) is written (see I(version)); an add-on whose installed version
+        equals I(version) is not checked against a new I(kubernetes_version); change I(version)
+        together with a cluster upgrade to have it checked.
+      - Omitted - the cluster's current version (C(DescribeCluster), read only when the check runs).
     type: str
+  check_version:
+    description:
+      - Check I(version) with C(DescribeAddonVersions) even when the installed version already
+        equals it. Set it while the cluster's Kubernetes version changes (the eks role does when
+        its cluster update plan holds a C(VersionUpdate)), so that an add-on version not offered
+        for the new I(kubernetes_version) fails before any write, also in check mode.
+    type: bool
+    default: false
   service_account_role_arn:
     description:
       - IAM role (IRSA) bound to the add-on's service account. Omitted leaves the current value;
@@ -204,6 +227,7 @@ class AddonManager:
         self.changed = False
         self.updates = []
         self.ids = dict(clusterName=self.params["cluster_name"], addonName=self.params["name"])
+        self.version_checked = False
 
     def fail(self, error, action):
         self.module.fail_json_aws(error, msg=f"Couldn't {action} add-on {self.params['name']} of cluster {self.params['cluster_name']}")
@@ -227,8 +251,9 @@ class AddonManager:
     def check_version(self):
         """Fail before any write when the version is not offered for the cluster's Kubernetes version."""
         wanted = self.params["version"]
-        if not wanted:
+        if not wanted or self.version_checked:
             return
+        self.version_checked = True
         k8s = self.params["kubernetes_version"] or self.cluster_version()
         try:
             paginator = self.client.get_paginator("describe_addon_versions")
@@ -264,6 +289,7 @@ class AddonManager:
         kwargs = dict(self.ids, resolveConflicts="NONE" if p["resolve_conflicts"] == "PRESERVE" else p["resolve_conflicts"])
         after = {"addon_name": p["name"], "cluster_name": p["cluster_name"], "status": "ACTIVE"}
         if p["version"]:
+            self.check_version()
             kwargs["addonVersion"] = after["addon_version"] = p["version"]
         if p["service_account_role_arn"]:
             kwargs["serviceAccountRoleArn"] = after["service_account_role_arn"] = p["service_account_role_arn"]
@@ -286,6 +312,7 @@ class AddonManager:
         p = self.params
         change = {}
         if p["version"] and p["version"] != current.get("addonVersion"):
+            self.check_version()
             change["addonVersion"] = after["addon_version"] = p["version"]
         role = p["service_account_role_arn"]
         if role is not None and role != (current.get("serviceAccountRoleArn") or ""):
@@ -324,7 +351,10 @@ class AddonManager:
 
     def present(self):
         current = self.get()
-        self.check_version()
+        # Only a version that would be written is checked (DescribeAddonVersions), and before
+        # any wait or write; an add-on already at the version costs no further read.
+        if self.params["check_version"] or not current or current.get("addonVersion") != self.params["version"]:
+            self.check_version()
         if not current:
             return {}, self.create()
         if current.get("status") in ("CREATING", "UPDATING"):
@@ -363,6 +393,7 @@ def main():
         name=dict(type="str", required=True),
         version=dict(type="str"),
         kubernetes_version=dict(type="str"),
+        check_version=dict(type="bool", default=False),
         service_account_role_arn=dict(type="str"),
         configuration_values=dict(type="raw"),
         resolve_conflicts=dict(type="str", default="OVERWRITE", choices=["OVERWRITE", "NONE", "PRESERVE"]),

@@ -23,6 +23,12 @@ options:
     type: list
     elements: str
     required: true
+  resource_policy:
+    description:
+      - Also read each existing secret's resource policy (C(GetResourcePolicy), one more call per
+        secret) into C(resource_policy).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -56,18 +62,35 @@ secrets:
     deleted_date:
       description: When the secret is scheduled to be deleted (ISO 8601), or null.
       type: str
+    description:
+      description: Description of the secret.
+      type: str
     rotation_enabled:
       description: Whether rotation is on.
       type: bool
+    rotation_lambda_arn:
+      description: ARN of the rotation Lambda function, or null.
+      type: str
+    rotation_rules:
+      description: Rotation schedule, e.g. C({automatically_after_days: 30}), or C({}).
+      type: dict
+    resource_policy:
+      description: The resource policy as a dict, or null when the secret has none.
+      type: dict
+      returned: with O(resource_policy=true), for an existing secret
     tags:
       description: Tags as a dict.
       type: dict
 """
 
+import json
+
 try:
     import botocore
 except ImportError:
     pass  # caught by AnsibleAWSModule
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -94,17 +117,40 @@ def describe(module, client, name):
         "kms_key_id": secret.get("KmsKeyId"),
         "deleted_date": deleted.isoformat() if hasattr(deleted, "isoformat") else deleted,
         "rotation_enabled": bool(secret.get("RotationEnabled")),
+        "rotation_lambda_arn": secret.get("RotationLambdaARN"),
+        "rotation_rules": camel_dict_to_snake_dict(secret.get("RotationRules") or {}),
         "tags": boto3_tag_list_to_ansible_dict(secret.get("Tags") or []),
     }
 
 
+def resource_policy(module, client, name):
+    try:
+        policy = client.get_resource_policy(aws_retry=True, SecretId=name).get("ResourcePolicy")
+    except (
+        botocore.exceptions.BotoCoreError,
+        botocore.exceptions.ClientError,
+    ) as e:
+        module.fail_json_aws(e, msg=f"Couldn't read the resource policy of secret {name}")
+    return json.loads(policy) if policy else None
+
+
+def read(module, client, name):
+    secret = describe(module, client, name)
+    if secret["exists"] and module.params["resource_policy"]:
+        secret["resource_policy"] = resource_policy(module, client, name)
+    return secret
+
+
 def main():
     module = AnsibleAWSModule(
-        argument_spec=dict(names=dict(type="list", elements="str", required=True)),
+        argument_spec=dict(
+            names=dict(type="list", elements="str", required=True),
+            resource_policy=dict(type="bool", default=False),
+        ),
         supports_check_mode=True,
     )
     client = module.client("secretsmanager", retry_decorator=AWSRetry.jittered_backoff())
-    module.exit_json(changed=False, secrets={name: describe(module, client, name) for name in module.params["names"]})
+    module.exit_json(changed=False, secrets={name: read(module, client, name) for name in module.params["names"]})
 
 
 if __name__ == "__main__":

@@ -114,3 +114,72 @@ def test_tags_then_absent(eks, capsys):
     assert gone["changed"] is True
     assert eks.list_addons(clusterName="card")["addons"] == []
     assert run_module(module_under_test, dict(cluster_name="card", name="vpc-cni", state="absent"), capsys)["changed"] is False
+
+
+@pytest.fixture
+def eks_calls(monkeypatch):
+    """Names of the EKS operations the module calls (botocore ``before-call`` event)."""
+    calls = []
+    original = module_under_test.AnsibleAWSModule.client
+
+    def client(self, service, *args, **kwargs):
+        wrapped = original(self, service, *args, **kwargs)
+        wrapped.meta.events.register(f"before-call.{service}", lambda model, **_: calls.append(model.name))
+        return wrapped
+
+    monkeypatch.setattr(module_under_test.AnsibleAWSModule, "client", client)
+    return calls
+
+
+def test_converged_addon_reads_once_without_describe_addon_versions(eks, capsys, eks_calls):
+    run_module(module_under_test, args(kubernetes_version="1.35"), capsys)
+    assert "DescribeAddonVersions" in eks_calls and "CreateAddon" in eks_calls
+    eks_calls.clear()
+    # no-op run as the role calls it: one DescribeAddon, nothing else
+    again = run_module(module_under_test, args(kubernetes_version="1.35"), capsys, diff=True)
+    assert again["changed"] is False
+    assert again["diff"]["before"] == again["diff"]["after"]
+    assert eks_calls == ["DescribeAddon"]
+    eks_calls.clear()
+    # without kubernetes_version neither DescribeCluster is read
+    assert run_module(module_under_test, args(), capsys, check_mode=True)["changed"] is False
+    assert eks_calls == ["DescribeAddon"]
+
+
+def test_upgrade_still_validates_the_version(eks, capsys, eks_calls):
+    run_module(module_under_test, args(version=CNI_OLD, kubernetes_version="1.35"), capsys)
+    eks_calls.clear()
+    check = run_module(module_under_test, args(kubernetes_version="1.35"), capsys, check_mode=True, diff=True)
+    assert check["changed"] is True and check["diff"]["after"]["addon_version"] == CNI
+    assert eks_calls == ["DescribeAddon", "DescribeAddonVersions"]
+    eks_calls.clear()
+    bad = run_module(module_under_test, args(version="v9.9.9-eksbuild.1", kubernetes_version="1.35"), capsys)
+    assert bad["failed"] is True and "not offered for Kubernetes 1.35" in bad["msg"]
+    assert "UpdateAddon" not in eks_calls and "TagResource" not in eks_calls
+    assert describe(eks)["addonVersion"] == CNI_OLD
+    eks_calls.clear()
+    applied = run_module(module_under_test, args(kubernetes_version="1.35"), capsys)
+    assert applied["changed"] is True and describe(eks)["addonVersion"] == CNI
+    assert eks_calls[:3] == ["DescribeAddon", "DescribeAddonVersions", "UpdateAddon"]
+    assert eks_calls.count("DescribeAddonVersions") == 1
+
+
+def test_tag_or_config_change_of_a_converged_version_skips_describe_addon_versions(eks, capsys, eks_calls):
+    run_module(module_under_test, args(kubernetes_version="1.35"), capsys)
+    eks_calls.clear()
+    result = run_module(module_under_test, args(kubernetes_version="1.35", tags={"Project": "card-platform", "Team": "p"}), capsys)
+    assert result["changed"] is True
+    assert "DescribeAddonVersions" not in eks_calls and "TagResource" in eks_calls
+
+
+def test_check_version_rechecks_an_unchanged_version_during_a_cluster_upgrade(eks, capsys, eks_calls):
+    run_module(module_under_test, args(kubernetes_version="1.35"), capsys)
+    eks_calls.clear()
+    # --check of a cluster upgrade to a version the installed add-on version is not offered for
+    upgrade = run_module(module_under_test, args(kubernetes_version="1.99", check_version=True), capsys, check_mode=True)
+    assert upgrade["failed"] is True and "not offered for Kubernetes 1.99" in upgrade["msg"]
+    assert eks_calls == ["DescribeAddon", "DescribeAddonVersions"]
+    eks_calls.clear()
+    ok = run_module(module_under_test, args(kubernetes_version="1.35", check_version=True), capsys)
+    assert ok["changed"] is False
+    assert eks_calls == ["DescribeAddon", "DescribeAddonVersions"]
