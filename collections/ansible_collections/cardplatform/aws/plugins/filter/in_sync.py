@@ -115,6 +115,8 @@ def _wanted_rules(rules, group):
             proto, ports = "-1", [(None, None)]
         elif proto in ("tcp", "udp"):
             if rule.get("from_port") is not None or rule.get("to_port") is not None:
+                if rule.get("from_port") is None or rule.get("to_port") is None:
+                    raise _NotJudged("one of from_port/to_port")
                 ports = [(int(rule["from_port"]), int(rule["to_port"]))]
             elif rule.get("ports"):
                 ports = []
@@ -195,7 +197,7 @@ def security_group_in_sync(groups, wanted):
             _wanted_rules(rules, group), _current_rules(group.get("ip_permissions_egress")), purge
         ):
             return False
-    except _NotJudged:
+    except (_NotJudged, ValueError, TypeError):  # not modelled, or input the module would reject
         return False
     return True
 

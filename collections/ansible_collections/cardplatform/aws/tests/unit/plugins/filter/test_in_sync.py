@@ -6,7 +6,11 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.cardplatform.aws.plugins.filter.in_sync import kms_key_in_sync, secretsmanager_secret_in_sync
+from ansible_collections.cardplatform.aws.plugins.filter.in_sync import (
+    kms_key_in_sync,
+    secretsmanager_secret_in_sync,
+    security_group_in_sync,
+)
 
 KEY = {
     "key_arn": "arn:aws:kms:us-east-1:123456789012:key/1",
@@ -97,3 +101,18 @@ def test_not_an_info_entry_is_an_error():
         kms_key_in_sync(["x"], "d", True, {})
     with pytest.raises(AnsibleFilterError, match="tags must be a dict"):
         secretsmanager_secret_in_sync(SECRET, ["Environment"])
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"proto": "tcp", "from_port": 443, "cidr_ip": "10.0.0.0/16"},
+        {"proto": "tcp", "ports": ["https"], "cidr_ip": "10.0.0.0/16"},
+        {"proto": "tcp", "ports": [443], "cidr_ip": "10.0.0.300/16"},
+    ],
+)
+def test_security_group_input_the_module_would_reject_goes_to_the_module(rule):
+    group = {"group_id": "sg-1", "group_name": "g", "vpc_id": "vpc-1", "description": "d", "tags": {},
+             "ip_permissions": [], "ip_permissions_egress": []}
+    assert security_group_in_sync([group], {"name": "g", "description": "d", "tags": {}, "rules": [rule]}) is False
+    assert security_group_in_sync([group], {"name": "g", "description": "d", "tags": {}, "rules": []}) is True

