@@ -12,6 +12,13 @@ ENV ?= local
 INVENTORY := inventories/$(ENV)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_HOME := $(CURDIR)/.ansible
+# botocore's retry policy for what runs on the controller: the secretsmanager_secret lookups
+# the roles pass secrets with. Modules get the same from platform_aws_environment (the play's
+# `environment`, which lookups do not see); amazon.aws' own retry decorator does not retry
+# Secrets Manager's ThrottlingException, so without this a lookup gives up after botocore's
+# default 3 attempts.
+export AWS_RETRY_MODE ?= standard
+export AWS_MAX_ATTEMPTS ?= 10
 
 .PHONY: help venv up down status site test lint clean
 
@@ -42,12 +49,13 @@ site: venv
 
 # pytest-xdist workers, each test file whole on one of them (module-scoped emulators and
 # the order of a file's tests hold), handed out in collection order (tests/conftest.py puts
-# the longest files first). Three on two cores: the tests wait on emulated AWS delays and
-# retry back-offs about 40 % of the time. `--dist loadgroup` would be finer, but pytest 9
-# ignores the node IDs xdist 3.8 rewrites for it.
+# the longest files first; the four files on the session's converged platform count as one,
+# so one platform is converged instead of one per worker). Three on two cores: the tests
+# wait on emulated AWS delays and retry back-offs about 40 % of the time. `--dist loadgroup`
+# would be finer, but pytest 9 ignores the node IDs xdist 3.8 rewrites for it.
 TEST_WORKERS ?= 3
 test: venv
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25
 
 lint: venv
 	$(BIN)/python -m pytest tests/test_lint.py

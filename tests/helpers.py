@@ -9,11 +9,16 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# What the Makefile exports for every entry point: botocore's retry policy on the controller,
+# where the roles' secretsmanager_secret lookups run (modules get it from
+# platform_aws_environment). The tests inject 20 % throttling.
+CONTROLLER_AWS_RETRIES = {"AWS_RETRY_MODE": "standard", "AWS_MAX_ATTEMPTS": "10"}
 
 
 def run(argv: list[str], *, env: dict[str, str] | None = None, timeout: float = 900, cwd: Path = REPO):
     """Run a command from the virtualenv, returning the CompletedProcess (text, merged output)."""
-    full_env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_HOME": str(REPO / ".ansible")}
+    full_env = {**CONTROLLER_AWS_RETRIES, **os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
+                "ANSIBLE_HOME": str(REPO / ".ansible")}
     full_env["PATH"] = f"{BIN}{os.pathsep}{full_env.get('PATH', '')}"
     if env:
         full_env.update(env)

@@ -41,7 +41,7 @@ import pytest
 import requests
 from botocore.config import Config
 
-from helpers import BIN, REPO, run
+from helpers import BIN, CONTROLLER_AWS_RETRIES, REPO, run
 
 
 def _integration_conftest():
@@ -137,7 +137,8 @@ def last_seq(plat) -> int:
 
 def run_env(plat, tmp: Path) -> dict[str, str]:
     """The environment helpers.run gives, plus temp dirs of the test's own (scanned later)."""
-    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_HOME": str(REPO / ".ansible")}
+    env = {**CONTROLLER_AWS_RETRIES, **os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
+           "ANSIBLE_HOME": str(REPO / ".ansible")}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.update(plat.env)
     env.update({
