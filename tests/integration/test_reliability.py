@@ -41,7 +41,7 @@ import pytest
 import requests
 from botocore.config import Config
 
-from helpers import BIN, CONTROLLER_AWS_RETRIES, REPO, run
+from helpers import REPO, run, tool_env
 
 
 def _integration_conftest():
@@ -137,10 +137,7 @@ def last_seq(plat) -> int:
 
 def run_env(plat, tmp: Path) -> dict[str, str]:
     """The environment helpers.run gives, plus temp dirs of the test's own (scanned later)."""
-    env = {**CONTROLLER_AWS_RETRIES, **os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
-           "ANSIBLE_HOME": str(REPO / ".ansible")}
-    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
-    env.update(plat.env)
+    env = tool_env(plat.env)
     env.update({
         "ANSIBLE_REMOTE_TMP": str(tmp / "ansible-remote-tmp"),
         "ANSIBLE_LOCAL_TEMP": str(tmp / "ansible-local-tmp"),
