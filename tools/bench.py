@@ -843,7 +843,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     output.write_text(json.dumps(report, indent=2, sort_keys=False) + "\n")
     print(render_table(report))
-    print(f"\nwritten {output.relative_to(REPO)}; logs in {bench.logs.relative_to(REPO)}/")
+    shown = output.relative_to(REPO) if output.is_relative_to(REPO) else output
+    print(f"\nwritten {shown}; logs in {bench.logs.relative_to(REPO)}/")
     if not args.work_dir:
         shutil.rmtree(bench.work, ignore_errors=True)
     return 0
