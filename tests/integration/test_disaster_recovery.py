@@ -222,4 +222,8 @@ def test_db_promote_replica_then_reconverge(platform, time_scale):
         assert converge.returncode == 0, converge.stdout[-8000:]
     again = rds.describe_db_instances(DBInstanceIdentifier=REPLICA)["DBInstances"][0]
     assert again["ReadReplicaSourceDBInstanceIdentifier"] == WRITER
-    assert configmap(platform)["DATABASE_HOST"] == writer["Endpoint"]["Address"]
+    data = configmap(platform)
+    assert data["DATABASE_HOST"] == writer["Endpoint"]["Address"]
+    # site.yml deployed the application while the new replica was created, with the name
+    # RDS would give it (rds_outputs.reader_endpoint); it must be the name RDS returned.
+    assert data["DATABASE_READER_HOST"] == again["Endpoint"]["Address"]
