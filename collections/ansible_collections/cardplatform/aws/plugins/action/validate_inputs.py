@@ -30,7 +30,8 @@ role refuses bad input when it is used on its own. Where each kind of rule lives
       - var: vpc_subnet_tiers            # or: a computed check that returns its own messages
         errors: vpc__plan.errors         # a bare expression giving a list of messages
 
-Rules assume the types are right, so they are evaluated only when the spec checks pass.
+Rules assume the types are right, so they are evaluated only when the spec checks pass, and
+they see the scalar options as the spec converted them (an int given as "500" in -e is 500).
 The result's ``msg`` joins the messages of the failed checks only, one per failed rule
 (and per failing element of a looped rule); ``errors`` lists them.
 
@@ -54,6 +55,7 @@ from ansible.plugins.action import ActionBase
 
 RANGE_RE = re.compile(r"\bRange (-?[0-9]+)-(-?[0-9]+)(?: ([A-Za-z][A-Za-z ]*?))?[.;]")
 RULE_KEYS = frozenset(("var", "that", "msg", "when", "loop", "loop_var", "errors"))
+SCALAR_TYPES = frozenset(("int", "float", "bool", "str", "path"))
 
 
 def native_type(value) -> str:
@@ -174,14 +176,29 @@ def range_errors(spec: Mapping, values: Mapping, prefix: str = "") -> list[str]:
     return errors
 
 
-def check_spec(spec: Mapping, values: Mapping) -> tuple[list[str], list[str]]:
-    """(type errors, range errors) of the argument-spec phase, for values already templated.
-    Ranges are checked only on values of the right type."""
+def validate(spec: Mapping, values: Mapping) -> tuple[list[str], list[str], dict]:
+    """(type errors, range errors, converted scalars) of the argument-spec phase, for values
+    already templated. Ranges are checked only on values of the right type. The converted
+    scalars (int, float, bool and str options that were given, e.g. "500" from -e as 500) are
+    what the rules see, so that a rule compares numbers as numbers."""
     errors, clean, relaxed = precheck(spec, values)
     spec_copy = {name: (dict(option or {}, required=False) if name in relaxed else option) for name, option in spec.items()}
     result = ArgumentSpecValidator(spec_copy).validate(clean, validate_role_argument_spec=True)
     errors = list(result.error_messages) + errors
-    return errors, ([] if errors else range_errors(spec, result.validated_parameters))
+    if errors:
+        return errors, [], {}
+    converted = {
+        name: result.validated_parameters[name]
+        for name, option in spec.items()
+        if name in clean and (option or {}).get("type", "str") in SCALAR_TYPES and result.validated_parameters.get(name) is not None
+    }
+    return errors, range_errors(spec, result.validated_parameters), converted
+
+
+def check_spec(spec: Mapping, values: Mapping) -> tuple[list[str], list[str]]:
+    """(type errors, range errors) of the argument-spec phase."""
+    errors, ranges, _ = validate(spec, values)
+    return errors, ranges
 
 
 def _as_list(value) -> list:
@@ -218,10 +235,10 @@ def _first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
-def evaluate_rules(templar, helpers: Mapping, rules: list) -> list[str]:
-    """Messages of the rules that fail. ``templar`` sees the task's variables; ``helpers`` are
-    layered over them (and the loop variable over both)."""
-    base = ChainMap(dict(helpers), templar.available_variables)
+def evaluate_rules(templar, helpers: Mapping, rules: list, converted: Mapping | None = None) -> list[str]:
+    """Messages of the rules that fail. ``templar`` sees the task's variables; the converted
+    option values, then ``helpers``, are layered over them (and the loop variable over all)."""
+    base = ChainMap(dict(helpers), dict(converted or {}), templar.available_variables)
     scope = templar.copy_with_new_env(available_variables=base)
     errors: list[str] = []
     for rule in rules:
@@ -316,11 +333,11 @@ class ActionModule(ActionBase):
                 values[name] = self._templar.template(task_vars[name])
             except AnsibleError as error:
                 errors.append(f"{name}: cannot be evaluated ({_first_line(error)})")
-        type_errors, out_of_range = check_spec(spec, values)
+        type_errors, out_of_range, converted = validate(spec, values)
         errors += type_errors
         # Rules assume the types are right: they run only once the types are.
         result["spec_errors"] = errors + out_of_range
-        result["rule_errors"] = [] if errors else evaluate_rules(self._templar, helpers, rules)
+        result["rule_errors"] = [] if errors else evaluate_rules(self._templar, helpers, rules, converted)
         errors = result["spec_errors"] + result["rule_errors"]
 
         result["changed"] = False
