@@ -147,19 +147,10 @@ access_entry:
 
 import copy
 
-try:
-    import botocore
-except ImportError:
-    pass  # caught by AnsibleAWSModule
-
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.cardplatform.aws.plugins.module_utils.eks import sync_tags
 
-AWS_ERRORS = (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) if "botocore" in globals() else ()
+from ansible_collections.cardplatform.aws.plugins.module_utils import eks
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import exit_with_diff
 
 
 def scope_key(scope):
@@ -169,9 +160,7 @@ def scope_key(scope):
 def normalise(entry, policies):
     if not entry:
         return {}
-    result = camel_dict_to_snake_dict(entry, ignore_list=["tags"])
-    for key in ("created_at", "modified_at"):
-        result.pop(key, None)
+    result = eks.normalise(entry)
     result["access_policies"] = [
         {"policy_arn": p["policyArn"], "access_scope": scope_key(p.get("accessScope") or {})}
         for p in sorted(policies, key=lambda p: p["policyArn"])
@@ -179,40 +168,25 @@ def normalise(entry, policies):
     return result
 
 
-class AccessEntryManager:
+class AccessEntryManager(eks.EKSResourceManager):
     def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.client = module.client("eks", retry_decorator=AWSRetry.jittered_backoff())
-        self.changed = False
+        super().__init__(module)
         self.ids = dict(clusterName=self.params["cluster_name"], principalArn=self.params["principal_arn"])
 
-    def fail(self, error, action):
-        self.module.fail_json_aws(
-            error, msg=f"Couldn't {action} access entry {self.params['principal_arn']} of cluster {self.params['cluster_name']}"
-        )
+    def what(self, action):
+        return f"Couldn't {action} access entry {self.params['principal_arn']} of cluster {self.params['cluster_name']}"
 
     def get(self):
-        try:
-            entry = self.client.describe_access_entry(aws_retry=True, **self.ids)["accessEntry"]
-        except is_boto3_error_code("ResourceNotFoundException"):
+        # A CONFIG_MAP cluster has no access entries (InvalidRequestException). In check mode the
+        # authentication mode change that precedes this task was only planned: report the entry as new.
+        missing = eks.NOT_FOUND + (("InvalidRequestException",) if self.module.check_mode else ())
+        entry = eks.describe(self.module, self.client, "access_entry", self.what("describe"), missing, **self.ids)
+        if entry is None:
             return None, []
-        except is_boto3_error_code("InvalidRequestException") as e:  # pylint: disable=duplicate-except
-            # A CONFIG_MAP cluster has no access entries. In check mode the authentication
-            # mode change that precedes this task was only planned: report the entry as new.
-            if self.module.check_mode:
-                return None, []
-            self.fail(e, "describe")
-        except AWS_ERRORS as e:  # pylint: disable=duplicate-except
-            self.fail(e, "describe")
         if entry.get("type", "STANDARD") != "STANDARD":
             return entry, []
-        try:
-            paginator = self.client.get_paginator("list_associated_access_policies")
-            policies = paginator.paginate(**self.ids).build_full_result().get("associatedAccessPolicies", [])
-        except AWS_ERRORS as e:
-            self.fail(e, "list the access policies of")
-        return entry, policies
+        policies = self.paginate("list_associated_access_policies", self.what("list the access policies of"), **self.ids)
+        return entry, policies.get("associatedAccessPolicies", [])
 
     def wanted_policies(self):
         if self.params["access_policies"] is None:
@@ -240,20 +214,14 @@ class AccessEntryManager:
             access_scope = {"type": scope["type"]}
             if scope["namespaces"]:
                 access_scope["namespaces"] = scope["namespaces"]
-            try:
-                self.client.associate_access_policy(aws_retry=True, policyArn=arn, accessScope=access_scope, **self.ids)
-            except AWS_ERRORS as e:
-                self.fail(e, f"associate {arn} with")
+            self.call(
+                "associate_access_policy", self.what(f"associate {arn} with"), policyArn=arn, accessScope=access_scope, **self.ids
+            )
         for arn in sorted(set(have) - set(wanted)):
             self.changed = True
             if self.module.check_mode:
                 continue
-            try:
-                self.client.disassociate_access_policy(aws_retry=True, policyArn=arn, **self.ids)
-            except is_boto3_error_code("ResourceNotFoundException"):
-                pass
-            except AWS_ERRORS as e:  # pylint: disable=duplicate-except
-                self.fail(e, f"disassociate {arn} from")
+            self.call("disassociate_access_policy", self.what(f"disassociate {arn} from"), eks.NOT_FOUND, policyArn=arn, **self.ids)
 
     def create(self, wanted):
         p = self.params
@@ -270,10 +238,7 @@ class AccessEntryManager:
                      "kubernetes_groups": p["kubernetes_groups"] or [], "tags": p["tags"] or {}}
             after["access_policies"] = [{"policy_arn": a, "access_scope": s} for a, s in sorted((wanted or {}).items())]
             return after
-        try:
-            self.client.create_access_entry(aws_retry=True, **kwargs)
-        except AWS_ERRORS as e:
-            self.fail(e, "create")
+        self.call("create_access_entry", self.what("create"), **kwargs)
         self.ensure_policies([], wanted)
         return normalise(*self.get())
 
@@ -290,22 +255,7 @@ class AccessEntryManager:
         self.changed = True
         if self.module.check_mode:
             return
-        try:
-            self.client.update_access_entry(aws_retry=True, **self.ids, **change)
-        except AWS_ERRORS as e:
-            self.fail(e, "update")
-
-    def ensure_tags(self, current, after):
-        try:
-            changed, tags = sync_tags(
-                self.client, self.module.check_mode, current["accessEntryArn"], current.get("tags"),
-                self.params["tags"], self.params["purge_tags"],
-            )
-        except AWS_ERRORS as e:
-            self.fail(e, "tag")
-        if changed:
-            self.changed = True
-            after["tags"] = tags
+        self.call("update_access_entry", self.what("update"), **self.ids, **change)
 
     def present(self):
         p = self.params
@@ -323,7 +273,7 @@ class AccessEntryManager:
         before = normalise(current, policies)
         after = copy.deepcopy(before)
         self.update(current, after)
-        self.ensure_tags(current, after)
+        self.ensure_tags(current["accessEntryArn"], current, after, self.what("tag"))
         if wanted is not None:
             self.ensure_policies(policies, wanted)
             after["access_policies"] = [{"policy_arn": a, "access_scope": s} for a, s in sorted(wanted.items())]
@@ -337,12 +287,7 @@ class AccessEntryManager:
             return {}, {}
         self.changed = True
         if not self.module.check_mode:
-            try:
-                self.client.delete_access_entry(aws_retry=True, **self.ids)
-            except is_boto3_error_code("ResourceNotFoundException"):
-                pass
-            except AWS_ERRORS as e:  # pylint: disable=duplicate-except
-                self.fail(e, "delete")
+            self.call("delete_access_entry", self.what("delete"), eks.NOT_FOUND, **self.ids)
         return normalise(current, policies), {}
 
 
@@ -378,14 +323,8 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     manager = AccessEntryManager(module)
-    if module.params["state"] == "present":
-        before, after = manager.present()
-    else:
-        before, after = manager.absent()
-    result = dict(changed=manager.changed, access_entry=after)
-    if module._diff:
-        result["diff"] = dict(before=before, after=after)
-    module.exit_json(**result)
+    before, after = manager.present() if module.params["state"] == "present" else manager.absent()
+    exit_with_diff(module, dict(before=before, after=after), changed=manager.changed, access_entry=after)
 
 
 if __name__ == "__main__":

@@ -178,19 +178,10 @@ updates:
 import copy
 import json
 
-try:
-    import botocore
-except ImportError:
-    pass  # caught by AnsibleAWSModule
-
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.cardplatform.aws.plugins.module_utils.eks import sync_tags
 
-AWS_ERRORS = (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) if "botocore" in globals() else ()
+from ansible_collections.cardplatform.aws.plugins.module_utils import eks
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import exit_with_diff
 
 
 def parse_configuration(value):
@@ -210,43 +201,26 @@ def parse_configuration(value):
         return yaml.safe_load(text) or {}
 
 
-def normalise(addon):
-    if not addon:
-        return {}
-    result = camel_dict_to_snake_dict(addon, ignore_list=["tags"])
-    for key in ("created_at", "modified_at"):
-        result.pop(key, None)
-    return result
-
-
-class AddonManager:
+class AddonManager(eks.EKSResourceManager):
     def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.client = module.client("eks", retry_decorator=AWSRetry.jittered_backoff())
-        self.changed = False
+        super().__init__(module)
         self.updates = []
         self.ids = dict(clusterName=self.params["cluster_name"], addonName=self.params["name"])
         self.version_checked = False
 
-    def fail(self, error, action):
-        self.module.fail_json_aws(error, msg=f"Couldn't {action} add-on {self.params['name']} of cluster {self.params['cluster_name']}")
+    def what(self, action):
+        return f"Couldn't {action} add-on {self.params['name']} of cluster {self.params['cluster_name']}"
 
     def get(self):
-        try:
-            return self.client.describe_addon(aws_retry=True, **self.ids)["addon"]
-        except is_boto3_error_code("ResourceNotFoundException"):
-            return None
-        except AWS_ERRORS as e:  # pylint: disable=duplicate-except
-            self.fail(e, "describe")
+        return eks.describe(self.module, self.client, "addon", self.what("describe"), **self.ids)
 
     def cluster_version(self):
-        try:
-            return self.client.describe_cluster(aws_retry=True, name=self.params["cluster_name"])["cluster"]["version"]
-        except is_boto3_error_code("ResourceNotFoundException"):
+        cluster = eks.describe(
+            self.module, self.client, "cluster", self.what("read the Kubernetes version for"), name=self.params["cluster_name"]
+        )
+        if cluster is None:
             self.module.fail_json(msg=f"Cluster {self.params['cluster_name']} does not exist")
-        except AWS_ERRORS as e:  # pylint: disable=duplicate-except
-            self.fail(e, "read the Kubernetes version for")
+        return cluster["version"]
 
     def check_version(self):
         """Fail before any write when the version is not offered for the cluster's Kubernetes version."""
@@ -255,11 +229,9 @@ class AddonManager:
             return
         self.version_checked = True
         k8s = self.params["kubernetes_version"] or self.cluster_version()
-        try:
-            paginator = self.client.get_paginator("describe_addon_versions")
-            pages = paginator.paginate(addonName=self.params["name"], kubernetesVersion=k8s).build_full_result()
-        except AWS_ERRORS as e:
-            self.fail(e, "list the versions of")
+        pages = self.paginate(
+            "describe_addon_versions", self.what("list the versions of"), addonName=self.params["name"], kubernetesVersion=k8s
+        )
         offered = [v["addonVersion"] for a in pages.get("addons", []) for v in a.get("addonVersions", [])]
         if wanted not in offered:
             self.module.fail_json(
@@ -267,22 +239,16 @@ class AddonManager:
                 f"DescribeAddonVersions lists: {', '.join(offered) or 'none'}"
             )
 
-    def wait(self, waiter_name):
-        if not self.params["wait"] or self.module.check_mode:
-            return
-        delay = 10
-        try:
-            self.client.get_waiter(waiter_name).wait(
-                WaiterConfig={"Delay": delay, "MaxAttempts": max(1, self.params["wait_timeout"] // delay)}, **self.ids
-            )
-        except botocore.exceptions.WaiterError as e:
-            addon = (e.last_response or {}).get("addon", {})
-            self.module.fail_json_aws(
-                e,
-                msg=f"Add-on {self.params['name']} of cluster {self.params['cluster_name']} did not reach "
+    def wait_addon(self, waiter_name):
+        def timed_out(error):
+            addon = (getattr(error, "last_response", None) or {}).get("addon", {})
+            return (
+                f"Add-on {self.params['name']} of cluster {self.params['cluster_name']} did not reach "
                 f"{'ACTIVE' if waiter_name == 'addon_active' else 'deletion'} (status {addon.get('status')}, "
-                f"health {addon.get('health', {}).get('issues')})",
+                f"health {addon.get('health', {}).get('issues')})"
             )
+
+        self.wait(waiter_name, 10, timed_out, **self.ids)
 
     def create(self):
         p = self.params
@@ -301,12 +267,9 @@ class AddonManager:
         self.changed = True
         if self.module.check_mode:
             return after
-        try:
-            self.client.create_addon(aws_retry=True, **kwargs)
-        except AWS_ERRORS as e:
-            self.fail(e, "create")
-        self.wait("addon_active")
-        return normalise(self.get())
+        self.call("create_addon", self.what("create"), **kwargs)
+        self.wait_addon("addon_active")
+        return eks.normalise(self.get())
 
     def update(self, current, after):
         p = self.params
@@ -330,24 +293,10 @@ class AddonManager:
         if self.module.check_mode:
             self.updates.append({"type": "AddonUpdate"})
             return
-        try:
-            update = self.client.update_addon(aws_retry=True, resolveConflicts=p["resolve_conflicts"], **self.ids, **change)["update"]
-        except AWS_ERRORS as e:
-            self.fail(e, "update")
+        update = self.call("update_addon", self.what("update"), resolveConflicts=p["resolve_conflicts"], **self.ids, **change)
+        update = update["update"]
         self.updates.append({"type": update.get("type"), "id": update.get("id")})
-        self.wait("addon_active")
-
-    def ensure_tags(self, current, after):
-        try:
-            changed, tags = sync_tags(
-                self.client, self.module.check_mode, current["addonArn"], current.get("tags"),
-                self.params["tags"], self.params["purge_tags"],
-            )
-        except AWS_ERRORS as e:
-            self.fail(e, "tag")
-        if changed:
-            self.changed = True
-            after["tags"] = tags
+        self.wait_addon("addon_active")
 
     def present(self):
         current = self.get()
@@ -358,16 +307,16 @@ class AddonManager:
         if not current:
             return {}, self.create()
         if current.get("status") in ("CREATING", "UPDATING"):
-            self.wait("addon_active")
+            self.wait_addon("addon_active")
             current = self.get() or current
         if current.get("status") == "DELETING":
             self.module.fail_json(msg=f"Add-on {self.params['name']} is being deleted; run again once it is gone")
-        before = normalise(current)
+        before = eks.normalise(current)
         after = copy.deepcopy(before)
         self.update(current, after)
-        self.ensure_tags(current, after)
+        self.ensure_tags(current["addonArn"], current, after, self.what("tag"))
         if self.changed and not self.module.check_mode:
-            after = normalise(self.get())
+            after = eks.normalise(self.get())
         return before, after
 
     def absent(self):
@@ -377,14 +326,9 @@ class AddonManager:
         self.changed = True
         if not self.module.check_mode:
             if current.get("status") != "DELETING":
-                try:
-                    self.client.delete_addon(aws_retry=True, preserve=self.params["preserve"], **self.ids)
-                except is_boto3_error_code("ResourceNotFoundException"):
-                    pass
-                except AWS_ERRORS as e:  # pylint: disable=duplicate-except
-                    self.fail(e, "delete")
-            self.wait("addon_deleted")
-        return normalise(current), {}
+                self.call("delete_addon", self.what("delete"), eks.NOT_FOUND, preserve=self.params["preserve"], **self.ids)
+            self.wait_addon("addon_deleted")
+        return eks.normalise(current), {}
 
 
 def main():
@@ -408,14 +352,8 @@ def main():
     if module.params["configuration_values"] is not None and not isinstance(module.params["configuration_values"], (dict, str)):
         module.fail_json(msg="configuration_values must be a dict or a JSON/YAML string")
     manager = AddonManager(module)
-    if module.params["state"] == "present":
-        before, after = manager.present()
-    else:
-        before, after = manager.absent()
-    result = dict(changed=manager.changed, addon=after, updates=manager.updates)
-    if module._diff:
-        result["diff"] = dict(before=before, after=after)
-    module.exit_json(**result)
+    before, after = manager.present() if module.params["state"] == "present" else manager.absent()
+    exit_with_diff(module, dict(before=before, after=after), changed=manager.changed, addon=after, updates=manager.updates)
 
 
 if __name__ == "__main__":

@@ -168,33 +168,17 @@ updates:
 
 import copy
 
-try:
-    import botocore
-except ImportError:
-    pass  # caught by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.cardplatform.aws.plugins.module_utils.eks import sync_tags
+
+from ansible_collections.cardplatform.aws.plugins.module_utils import eks
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import exit_with_diff
+from ansible_collections.cardplatform.aws.plugins.module_utils.versions import version_tuple
 
 LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 # EKS moves only forward through these (a cluster never returns to the aws-auth ConfigMap alone).
 AUTHENTICATION_MODES = ["CONFIG_MAP", "API_AND_CONFIG_MAP", "API"]
-
-
-def normalise(cluster):
-    if not cluster:
-        return {}
-    result = camel_dict_to_snake_dict(cluster, ignore_list=["tags"])
-    result.pop("created_at", None)
-    return result
-
-
-def version_tuple(version):
-    return tuple(int(part) for part in str(version).split("."))
 
 
 def enabled_log_types(cluster):
@@ -205,69 +189,39 @@ def enabled_log_types(cluster):
     return enabled
 
 
-class ClusterManager:
+class ClusterManager(eks.EKSResourceManager):
     def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.client = module.client("eks", retry_decorator=AWSRetry.jittered_backoff())
-        self.changed = False
+        super().__init__(module)
+        self.name = self.params["name"]
         self.updates = []
 
     def get(self):
-        try:
-            return self.client.describe_cluster(name=self.params["name"])["cluster"]
-        except is_boto3_error_code("ResourceNotFoundException"):
-            return None
-        except (
-            botocore.exceptions.BotoCoreError,
-            botocore.exceptions.ClientError,
-        ) as e:  # pylint: disable=duplicate-except
-            self.module.fail_json_aws(e, msg=f"Couldn't describe cluster {self.params['name']}")
+        return eks.describe(self.module, self.client, "cluster", f"Couldn't describe cluster {self.name}", name=self.name)
 
-    def wait(self, waiter_name="cluster_active"):
-        if not self.params["wait"] or self.module.check_mode:
-            return
-        delay = 20
-        try:
-            self.client.get_waiter(waiter_name).wait(
-                name=self.params["name"],
-                WaiterConfig={"Delay": delay, "MaxAttempts": max(1, self.params["wait_timeout"] // delay)},
-            )
-        except botocore.exceptions.WaiterError as e:
-            self.module.fail_json_aws(e, msg=f"Timed out waiting for cluster {self.params['name']} ({waiter_name})")
+    def wait_cluster(self, waiter_name="cluster_active"):
+        self.wait(waiter_name, 20, f"Timed out waiting for cluster {self.name} ({waiter_name})", name=self.name)
 
     def wait_update(self, update_id):
         if not self.params["wait"]:
             return
-        delay = 20
-        try:
-            self.client.get_waiter("cluster_active").wait(
-                name=self.params["name"],
-                WaiterConfig={"Delay": delay, "MaxAttempts": max(1, self.params["wait_timeout"] // delay)},
-            )
-            update = self.client.describe_update(name=self.params["name"], updateId=update_id)["update"]
-        except botocore.exceptions.WaiterError as e:
-            self.module.fail_json_aws(
-                e, msg=f"Timed out waiting for update {update_id} of cluster {self.params['name']}"
-            )
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-            self.module.fail_json_aws(e, msg=f"Couldn't describe update {update_id}")
+        self.wait_for(
+            "cluster_active", 20, f"Timed out waiting for update {update_id} of cluster {self.name}", name=self.name
+        )
+        update = self.call("describe_update", f"Couldn't describe update {update_id}", name=self.name, updateId=update_id)
+        update = update["update"]
         if update.get("status") not in ("Successful", "InProgress"):
             self.module.fail_json(
-                msg=f"Update {update_id} ({update.get('type')}) of cluster {self.params['name']} ended {update.get('status')}",
+                msg=f"Update {update_id} ({update.get('type')}) of cluster {self.name} ended {update.get('status')}",
                 update=camel_dict_to_snake_dict(update),
             )
 
-    def _call_update(self, kind, func, **kwargs):
+    def _call_update(self, kind, method, **kwargs):
         self.changed = True
         if self.module.check_mode:
             self.updates.append({"type": kind})
             return
-        self.wait()
-        try:
-            update = func(name=self.params["name"], **kwargs)["update"]
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-            self.module.fail_json_aws(e, msg=f"Couldn't apply {kind} to cluster {self.params['name']}")
+        self.wait_cluster()
+        update = self.call(method, f"Couldn't apply {kind} to cluster {self.name}", name=self.name, **kwargs)["update"]
         self.updates.append({"type": kind, "id": update.get("id")})
         self.wait_update(update["id"])
 
@@ -320,12 +274,9 @@ class ClusterManager:
         self.changed = True
         if self.module.check_mode:
             return {}
-        try:
-            self.client.create_cluster(**kwargs)
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-            self.module.fail_json_aws(e, msg=f"Couldn't create cluster {p['name']}")
-        self.wait()
-        return normalise(self.get())
+        self.call("create_cluster", f"Couldn't create cluster {p['name']}", **kwargs)
+        self.wait_cluster()
+        return eks.normalise(self.get())
 
     def ensure_version(self, current, after):
         wanted = self.params["version"]
@@ -333,11 +284,11 @@ class ClusterManager:
         if not wanted or not have or version_tuple(wanted) == version_tuple(have):
             return
         if version_tuple(wanted) < version_tuple(have):
-            self.module.fail_json(msg=f"Cluster {self.params['name']} runs {have}; EKS cannot downgrade to {wanted}")
+            self.module.fail_json(msg=f"Cluster {self.name} runs {have}; EKS cannot downgrade to {wanted}")
         major, minor = version_tuple(have)[:2]
         target_minor = version_tuple(wanted)[1]
         for step in range(minor + 1, target_minor + 1):
-            self._call_update("VersionUpdate", self.client.update_cluster_version, version=f"{major}.{step}")
+            self._call_update("VersionUpdate", "update_cluster_version", version=f"{major}.{step}")
         after["version"] = wanted
 
     def ensure_vpc_config(self, current, after):
@@ -358,7 +309,7 @@ class ClusterManager:
             or current_access["endpointPublicAccess"] != access["endpointPublicAccess"]
             or not same_cidrs
         ):
-            self._call_update("EndpointAccessUpdate", self.client.update_cluster_config, resourcesVpcConfig=access)
+            self._call_update("EndpointAccessUpdate", "update_cluster_config", resourcesVpcConfig=access)
             after.setdefault("resources_vpc_config", {}).update(camel_dict_to_snake_dict(access))
         subnets_differ = p["subnets"] and set(p["subnets"]) != set(vpc.get("subnetIds") or [])
         groups_differ = set(p["security_groups"]) != set(vpc.get("securityGroupIds") or [])
@@ -367,14 +318,14 @@ class ClusterManager:
                 "subnetIds": p["subnets"] or vpc.get("subnetIds"),
                 "securityGroupIds": p["security_groups"],
             }
-            self._call_update("VpcConfigUpdate", self.client.update_cluster_config, resourcesVpcConfig=change)
+            self._call_update("VpcConfigUpdate", "update_cluster_config", resourcesVpcConfig=change)
             after.setdefault("resources_vpc_config", {}).update(camel_dict_to_snake_dict(change))
 
     def ensure_logging(self, current, after):
         wanted = set(self.params["logging_types"])
         if enabled_log_types(current) != wanted:
             logging = self._logging(wanted)
-            self._call_update("LoggingUpdate", self.client.update_cluster_config, logging=logging)
+            self._call_update("LoggingUpdate", "update_cluster_config", logging=logging)
             after["logging"] = camel_dict_to_snake_dict(logging)
 
     def ensure_encryption(self, current, after):
@@ -386,10 +337,10 @@ class ClusterManager:
             return
         if keys:
             self.module.fail_json(
-                msg=f"Cluster {self.params['name']} encrypts Secrets with {keys[0]}; EKS cannot change the key to {key}"
+                msg=f"Cluster {self.name} encrypts Secrets with {keys[0]}; EKS cannot change the key to {key}"
             )
         config = [{"resources": ["secrets"], "provider": {"keyArn": key}}]
-        self._call_update("AssociateEncryptionConfig", self.client.associate_encryption_config, encryptionConfig=config)
+        self._call_update("AssociateEncryptionConfig", "associate_encryption_config", encryptionConfig=config)
         after["encryption_config"] = camel_dict_to_snake_dict({"c": config})["c"]
 
     def ensure_access_config(self, current, after):
@@ -401,36 +352,22 @@ class ClusterManager:
             return
         if AUTHENTICATION_MODES.index(wanted) < AUTHENTICATION_MODES.index(have):
             self.module.fail_json(
-                msg=f"Cluster {self.params['name']} uses authentication mode {have}; EKS cannot change it back to {wanted}"
+                msg=f"Cluster {self.name} uses authentication mode {have}; EKS cannot change it back to {wanted}"
             )
         for step in AUTHENTICATION_MODES[AUTHENTICATION_MODES.index(have) + 1:AUTHENTICATION_MODES.index(wanted) + 1]:
-            self._call_update(
-                "AccessConfigUpdate", self.client.update_cluster_config, accessConfig={"authenticationMode": step}
-            )
+            self._call_update("AccessConfigUpdate", "update_cluster_config", accessConfig={"authenticationMode": step})
         after.setdefault("access_config", {})["authentication_mode"] = wanted
-
-    def ensure_tags(self, current, after):
-        try:
-            changed, tags = sync_tags(
-                self.client, self.module.check_mode, current["arn"], current.get("tags"),
-                self.params["tags"], self.params["purge_tags"],
-            )
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-            self.module.fail_json_aws(e, msg=f"Couldn't tag cluster {self.params['name']}")
-        if changed:
-            self.changed = True
-            after["tags"] = tags
 
     def present(self):
         current = self.get()
         if not current:
             return {}, self.create()
         if current.get("status") in ("CREATING", "UPDATING"):
-            self.wait()
+            self.wait_cluster()
             current = self.get()
         if current.get("status") not in ("ACTIVE", "CREATING", "UPDATING"):
-            self.module.fail_json(msg=f"Cluster {self.params['name']} is {current.get('status')}")
-        before = normalise(current)
+            self.module.fail_json(msg=f"Cluster {self.name} is {current.get('status')}")
+        before = eks.normalise(current)
         after = copy.deepcopy(before)
         # Version first: EKS rejects other updates while one is running, and the node
         # groups follow the control plane.
@@ -439,10 +376,10 @@ class ClusterManager:
         self.ensure_logging(current, after)
         self.ensure_encryption(current, after)
         self.ensure_access_config(current, after)
-        self.ensure_tags(current, after)
+        self.ensure_tags(current["arn"], current, after, f"Couldn't tag cluster {self.name}")
         if self.changed and not self.module.check_mode:
-            self.wait()
-            after = normalise(self.get())
+            self.wait_cluster()
+            after = eks.normalise(self.get())
         return before, after
 
     def absent(self):
@@ -451,12 +388,9 @@ class ClusterManager:
             return {}, {}
         self.changed = True
         if not self.module.check_mode:
-            try:
-                self.client.delete_cluster(name=self.params["name"])
-            except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-                self.module.fail_json_aws(e, msg=f"Couldn't delete cluster {self.params['name']}")
-            self.wait("cluster_deleted")
-        return normalise(current), {}
+            self.call("delete_cluster", f"Couldn't delete cluster {self.name}", name=self.name)
+            self.wait_cluster("cluster_deleted")
+        return eks.normalise(current), {}
 
 
 def main():
@@ -484,14 +418,8 @@ def main():
     if p["state"] == "present" and not (p["endpoint_private_access"] or p["endpoint_public_access"]):
         module.fail_json(msg="endpoint_private_access and endpoint_public_access cannot both be false")
     manager = ClusterManager(module)
-    if p["state"] == "present":
-        before, after = manager.present()
-    else:
-        before, after = manager.absent()
-    result = dict(changed=manager.changed, cluster=after, updates=manager.updates)
-    if module._diff:
-        result["diff"] = dict(before=before, after=after)
-    module.exit_json(**result)
+    before, after = manager.present() if p["state"] == "present" else manager.absent()
+    exit_with_diff(module, dict(before=before, after=after), changed=manager.changed, cluster=after, updates=manager.updates)
 
 
 if __name__ == "__main__":

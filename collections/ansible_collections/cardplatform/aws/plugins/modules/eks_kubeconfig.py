@@ -88,18 +88,15 @@ expires_in:
 import base64
 import os
 
-try:
-    import botocore
-except ImportError:
-    pass  # caught by AnsibleAWSModule
-
 import yaml
 
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.cardplatform.aws.plugins.module_utils import eks
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import exit_with_diff
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import retrying_client
 
 K8S_AWS_ID_HEADER = "x-k8s-aws-id"
 TOKEN_PREFIX = "k8s-aws-v1."
@@ -181,16 +178,12 @@ def main():
     p = module.params
     name = p["context_name"] or p["cluster_name"]
 
-    eks = module.client("eks", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        cluster = eks.describe_cluster(name=p["cluster_name"])["cluster"]
-    except is_boto3_error_code("ResourceNotFoundException"):
+    cluster = eks.describe(
+        module, retrying_client(module, "eks"), "cluster", f"Couldn't describe EKS cluster {p['cluster_name']}",
+        name=p["cluster_name"],
+    )
+    if cluster is None:
         module.fail_json(msg=f"EKS cluster {p['cluster_name']} does not exist")
-    except (
-        botocore.exceptions.BotoCoreError,
-        botocore.exceptions.ClientError,
-    ) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg=f"Couldn't describe EKS cluster {p['cluster_name']}")
     server = cluster.get("endpoint")
     ca_data = (cluster.get("certificateAuthority") or {}).get("data")
     if not server or not ca_data:
@@ -216,14 +209,13 @@ def main():
     result = dict(changed=changed, path=p["path"], server=server, context=name, expires_in=TOKEN_LIFETIME)
     if p["return_token"]:
         result["token"] = token
-    if module._diff:
-        result["diff"] = dict(
-            before=yaml.safe_dump(without_token(existing)) if existing is not None else "",
-            after=yaml.safe_dump(without_token(wanted)),
-            before_header=p["path"],
-            after_header=p["path"],
-        )
-    module.exit_json(**result)
+    diff = dict(
+        before=yaml.safe_dump(without_token(existing)) if existing is not None else "",
+        after=yaml.safe_dump(without_token(wanted)),
+        before_header=p["path"],
+        after_header=p["path"],
+    )
+    exit_with_diff(module, diff, **result)
 
 
 if __name__ == "__main__":

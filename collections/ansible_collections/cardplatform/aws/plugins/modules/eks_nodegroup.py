@@ -202,65 +202,33 @@ nodegroup:
       type: str
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # caught by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+from ansible_collections.cardplatform.aws.plugins.module_utils import eks
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import exit_with_diff
 
 
 def normalise(nodegroup):
-    if not nodegroup:
-        return {}
-    result = camel_dict_to_snake_dict(nodegroup, ignore_list=["labels", "tags"])
-    result.pop("created_at", None)
-    result.pop("modified_at", None)
-    return result
+    return eks.normalise(nodegroup, keep=("labels", "tags"))
 
 
 def taint_key(taint):
     return (taint["key"], taint.get("value") or "", taint["effect"])
 
 
-class NodegroupManager:
+class NodegroupManager(eks.EKSResourceManager):
     def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.client = module.client("eks", retry_decorator=AWSRetry.jittered_backoff())
-        self.changed = False
+        super().__init__(module)
+        self.name = self.params["name"]
+        self.ids = {"clusterName": self.params["cluster_name"], "nodegroupName": self.name}
 
     def get(self):
-        try:
-            return self.client.describe_nodegroup(
-                clusterName=self.params["cluster_name"], nodegroupName=self.params["name"]
-            )["nodegroup"]
-        except is_boto3_error_code("ResourceNotFoundException"):
-            return None
-        except (
-            botocore.exceptions.BotoCoreError,
-            botocore.exceptions.ClientError,
-        ) as e:  # pylint: disable=duplicate-except
-            self.module.fail_json_aws(e, msg=f"Couldn't describe node group {self.params['name']}")
+        return eks.describe(self.module, self.client, "nodegroup", f"Couldn't describe node group {self.name}", **self.ids)
 
-    def wait(self, waiter_name):
-        if not self.params["wait"] or self.module.check_mode:
-            return
-        waiter = self.client.get_waiter(waiter_name)
-        delay = 15
-        try:
-            waiter.wait(
-                clusterName=self.params["cluster_name"],
-                nodegroupName=self.params["name"],
-                WaiterConfig={"Delay": delay, "MaxAttempts": max(1, self.params["wait_timeout"] // delay)},
-            )
-        except botocore.exceptions.WaiterError as e:
-            self.module.fail_json_aws(e, msg=f"Timed out waiting for node group {self.params['name']} ({waiter_name})")
+    def wait_nodegroup(self, waiter_name):
+        self.wait(waiter_name, 15, f"Timed out waiting for node group {self.name} ({waiter_name})", **self.ids)
 
     def _taints(self):
         return [
@@ -310,11 +278,8 @@ class NodegroupManager:
         self.changed = True
         if self.module.check_mode:
             return {}
-        try:
-            self.client.create_nodegroup(**kwargs)
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-            self.module.fail_json_aws(e, msg=f"Couldn't create node group {p['name']}")
-        self.wait("nodegroup_active")
+        self.call("create_nodegroup", f"Couldn't create node group {p['name']}", **kwargs)
+        self.wait_nodegroup("nodegroup_active")
         return normalise(self.get())
 
     def check_immutable(self, current):
@@ -396,32 +361,15 @@ class NodegroupManager:
             update["launchTemplate"] = lt
         return update
 
-    def ensure_tags(self, current):
-        if self.params["tags"] is None:
-            return False
-        to_add, to_remove = compare_aws_tags(current.get("tags") or {}, self.params["tags"], self.params["purge_tags"])
-        if not to_add and not to_remove:
-            return False
-        if not self.module.check_mode:
-            try:
-                if to_remove:
-                    self.client.untag_resource(resourceArn=current["nodegroupArn"], tagKeys=to_remove)
-                if to_add:
-                    self.client.tag_resource(resourceArn=current["nodegroupArn"], tags=to_add)
-            except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-                self.module.fail_json_aws(e, msg=f"Couldn't tag node group {self.params['name']}")
-        return True
-
     def present(self):
         current = self.get()
         if not current:
             return {}, self.create()
         before = normalise(current)
         self.check_immutable(current)
-        ident = {"clusterName": self.params["cluster_name"], "nodegroupName": self.params["name"]}
         config = self.config_changes(current)
         versions = self.version_changes(current)
-        tagged = self.ensure_tags(current)
+        tagged = self.ensure_tags(current["nodegroupArn"], current, {}, f"Couldn't tag node group {self.name}")
         if not (config or versions or tagged):
             return before, before
         self.changed = True
@@ -438,17 +386,11 @@ class NodegroupManager:
             if tagged:
                 after["tags"] = self.params["tags"]
             return before, after
-        try:
-            if config:
-                self.wait("nodegroup_active")
-                self.client.update_nodegroup_config(**ident, **config)
-                self.wait("nodegroup_active")
-            if versions:
-                self.wait("nodegroup_active")
-                self.client.update_nodegroup_version(**ident, **versions)
-                self.wait("nodegroup_active")
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-            self.module.fail_json_aws(e, msg=f"Couldn't update node group {self.params['name']}")
+        for method, change in (("update_nodegroup_config", config), ("update_nodegroup_version", versions)):
+            if change:
+                self.wait_nodegroup("nodegroup_active")
+                self.call(method, f"Couldn't update node group {self.name}", **self.ids, **change)
+                self.wait_nodegroup("nodegroup_active")
         return before, normalise(self.get())
 
     def absent(self):
@@ -457,11 +399,8 @@ class NodegroupManager:
             return {}, {}
         self.changed = True
         if not self.module.check_mode:
-            try:
-                self.client.delete_nodegroup(clusterName=self.params["cluster_name"], nodegroupName=self.params["name"])
-            except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-                self.module.fail_json_aws(e, msg=f"Couldn't delete node group {self.params['name']}")
-            self.wait("nodegroup_deleted")
+            self.call("delete_nodegroup", f"Couldn't delete node group {self.name}", **self.ids)
+            self.wait_nodegroup("nodegroup_deleted")
         return normalise(current), {}
 
 
@@ -515,14 +454,8 @@ def main():
         if p["desired_size"] is not None and not p["min_size"] <= p["desired_size"] <= p["max_size"]:
             module.fail_json(msg=f"desired_size ({p['desired_size']}) must be between min_size and max_size")
     manager = NodegroupManager(module)
-    if p["state"] == "present":
-        before, after = manager.present()
-    else:
-        before, after = manager.absent()
-    result = dict(changed=manager.changed, nodegroup=after)
-    if module._diff:
-        result["diff"] = dict(before=before, after=after)
-    module.exit_json(**result)
+    before, after = manager.present() if p["state"] == "present" else manager.absent()
+    exit_with_diff(module, dict(before=before, after=after), changed=manager.changed, nodegroup=after)
 
 
 if __name__ == "__main__":

@@ -59,16 +59,12 @@ nodegroups:
       tags: {Project: card-platform}
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # caught by AnsibleAWSModule
-
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.cardplatform.aws.plugins.module_utils import eks
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import paginate
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import retrying_client
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import snake_dict
 
 
 def main():
@@ -79,32 +75,23 @@ def main():
         ),
         supports_check_mode=True,
     )
-    client = module.client("eks", retry_decorator=AWSRetry.jittered_backoff())
+    client = retrying_client(module, "eks")
     cluster = module.params["cluster_name"]
-    try:
-        names = module.params["names"]
-        if names is None:
-            paginator = client.get_paginator("list_nodegroups")
-            names = [n for page in paginator.paginate(clusterName=cluster) for n in page["nodegroups"]]
-    except is_boto3_error_code("ResourceNotFoundException"):
-        module.exit_json(changed=False, cluster_exists=False, nodegroups={})
-    except (
-        botocore.exceptions.BotoCoreError,
-        botocore.exceptions.ClientError,
-    ) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg=f"Couldn't list the node groups of {cluster}")
+    names = module.params["names"]
+    if names is None:
+        listed = paginate(
+            module, client, "list_nodegroups", f"Couldn't list the node groups of {cluster}", eks.NOT_FOUND, clusterName=cluster
+        )
+        if listed is None:
+            module.exit_json(changed=False, cluster_exists=False, nodegroups={})
+        names = listed["nodegroups"]
     result = {}
     for name in names:
-        try:
-            nodegroup = client.describe_nodegroup(aws_retry=True, clusterName=cluster, nodegroupName=name)["nodegroup"]
-        except is_boto3_error_code("ResourceNotFoundException"):
-            continue
-        except (
-            botocore.exceptions.BotoCoreError,
-            botocore.exceptions.ClientError,
-        ) as e:  # pylint: disable=duplicate-except
-            module.fail_json_aws(e, msg=f"Couldn't describe node group {name}")
-        result[name] = camel_dict_to_snake_dict(nodegroup, ignore_list=["labels", "tags"])
+        nodegroup = eks.describe(
+            module, client, "nodegroup", f"Couldn't describe node group {name}", clusterName=cluster, nodegroupName=name
+        )
+        if nodegroup is not None:
+            result[name] = snake_dict(nodegroup, ignore=("labels", "tags"))
     module.exit_json(changed=False, cluster_exists=True, nodegroups=result)
 
 
