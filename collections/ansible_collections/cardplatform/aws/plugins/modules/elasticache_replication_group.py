@@ -456,20 +456,14 @@ changes:
 
 import re
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from ansible_collections.cardplatform.aws.plugins.module_utils import elasticache
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import exit_with_diff
+from ansible_collections.cardplatform.aws.plugins.module_utils.kms import key_matches
 from ansible_collections.cardplatform.aws.plugins.module_utils.versions import version_matches, version_tuple
 
 ID_RE = re.compile(r"^[a-z](?!.*--)[a-z0-9-]{0,39}(?<!-)$")
@@ -478,45 +472,26 @@ TOKEN_RE = re.compile(r'^[\x21-\x7e]{16,128}$')
 REPLACEMENT_SETTINGS = ("engine", "cluster_mode", "subnet_group_name", "port", "at_rest_encryption", "kms_key_id")
 
 
-class ReplicationGroupManager:
+class ReplicationGroupManager(elasticache.ElastiCacheResourceManager):
     """Reads, compares and changes one replication group."""
 
     def __init__(self, module):
-        self.module = module
-        self.params = module.params
+        super().__init__(module, label=module.params["replication_group_id"])
         self.group_id = module.params["replication_group_id"]
-        self.client = module.client("elasticache", retry_decorator=AWSRetry.jittered_backoff())
-        self.changes = []
 
     # ---- reading -------------------------------------------------------------------------
     def describe(self):
-        try:
-            groups = self.client.describe_replication_groups(aws_retry=True, ReplicationGroupId=self.group_id)
-        except is_boto3_error_code("ReplicationGroupNotFoundFault"):
-            return None
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-            self.module.fail_json_aws(e, msg=f"Failed to describe replication group {self.group_id}")
-        return groups["ReplicationGroups"][0]
+        return elasticache.describe_replication_group(self.module, self.client, self.group_id)
 
     def describe_member(self, group):
         members = group.get("MemberClusters") or []
         if not members:
             return {}
-        try:
-            clusters = self.client.describe_cache_clusters(aws_retry=True, CacheClusterId=members[0])
-        except is_boto3_error_code("CacheClusterNotFound"):
-            return {}
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-            self.module.fail_json_aws(e, msg=f"Failed to describe cache cluster {members[0]}")
-        return clusters["CacheClusters"][0]
-
-    def list_tags(self, arn):
-        try:
-            return boto3_tag_list_to_ansible_dict(
-                self.client.list_tags_for_resource(aws_retry=True, ResourceName=arn)["TagList"]
-            )
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            self.module.fail_json_aws(e, msg=f"Failed to list tags of {arn}")
+        clusters = self.call(
+            "describe_cache_clusters", f"Failed to describe cache cluster {members[0]}", ("CacheClusterNotFound",),
+            CacheClusterId=members[0],
+        )
+        return clusters["CacheClusters"][0] if clusters else {}
 
     def current_settings(self, group, member):
         """The comparable settings of an existing group, keyed like the module options."""
@@ -586,20 +561,6 @@ class ReplicationGroupManager:
             key=lambda c: c["log_type"],
         )
 
-    def kms_matches(self, desired, current):
-        if not desired:
-            return True
-        if current and (desired == current or current.endswith("/" + desired)):
-            return True
-        if desired.startswith("arn:") and ":key/" in desired:
-            return False  # a key ARN other than the reported one: no need to ask KMS
-        try:
-            kms = self.module.client("kms", retry_decorator=AWSRetry.jittered_backoff())
-            arn = kms.describe_key(aws_retry=True, KeyId=desired)["KeyMetadata"]["Arn"]
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            self.module.fail_json_aws(e, msg=f"Failed to resolve KMS key {desired}")
-        return arn == current
-
     # ---- comparing -----------------------------------------------------------------------
     def compare(self, current):
         """Return (replacement reasons, online changes as {setting: (current, desired)})."""
@@ -611,7 +572,7 @@ class ReplicationGroupManager:
 
         for name in REPLACEMENT_SETTINGS:
             if name == "kms_key_id":
-                if p["kms_key_id"] and not self.kms_matches(p["kms_key_id"], current["kms_key_id"]):
+                if not key_matches(self.module, p["kms_key_id"], current["kms_key_id"]):
                     replace.append(f"kms_key_id ({current['kms_key_id']} -> {p['kms_key_id']})")
             elif differs(name, p[name], current[name]):
                 replace.append(f"{name} ({current[name]} -> {p[name]})")
@@ -669,24 +630,13 @@ class ReplicationGroupManager:
     def wait(self, waiter_name):
         if not self.params["wait"]:
             return
-        delay = 15
-        try:
-            self.client.get_waiter(waiter_name).wait(
-                ReplicationGroupId=self.group_id,
-                WaiterConfig={"Delay": delay, "MaxAttempts": max(1, self.params["wait_timeout"] // delay)},
-            )
-        except botocore.exceptions.WaiterError as e:
-            self.module.fail_json_aws(
-                e, msg=f"Timed out after {self.params['wait_timeout']} s waiting for {self.group_id} ({waiter_name})"
-            )
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            self.module.fail_json_aws(e, msg=f"Failed waiting for {self.group_id} ({waiter_name})")
 
-    def call(self, method, msg, **kwargs):
-        try:
-            return getattr(self.client, method)(aws_retry=True, **kwargs)
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            self.module.fail_json_aws(e, msg=f"{msg} ({self.group_id})")
+        def failed(error):
+            if hasattr(error, "last_response"):  # WaiterError
+                return f"Timed out after {self.params['wait_timeout']} s waiting for {self.group_id} ({waiter_name})"
+            return f"Failed waiting for {self.group_id} ({waiter_name})"
+
+        self.wait_for(waiter_name, 15, failed, ReplicationGroupId=self.group_id)
 
     def create_params(self):
         p = self.params
@@ -835,21 +785,6 @@ class ReplicationGroupManager:
             self.call("decrease_replica_count", "Failed to decrease the replica count", NewReplicaCount=want_replicas, **base)
             self.wait("replication_group_available")
 
-    def update_tags(self, arn, current_tags):
-        if self.params["tags"] is None:
-            return False
-        to_add, to_remove = compare_aws_tags(current_tags, self.params["tags"], self.params["purge_tags"])
-        if not (to_add or to_remove):
-            return False
-        if not self.module.check_mode:
-            if to_remove:
-                self.call("remove_tags_from_resource", "Failed to remove tags", ResourceName=arn, TagKeys=to_remove)
-            if to_add:
-                self.call(
-                    "add_tags_to_resource", "Failed to add tags", ResourceName=arn, Tags=ansible_dict_to_boto3_tag_list(to_add)
-                )
-        return True
-
     # ---- result ----------------------------------------------------------------------------
     def result(self, group=None):
         group = group or self.describe()
@@ -993,13 +928,11 @@ def ensure_present(module, manager):
     after.update({name: values[1] for name, values in online.items()})
     if token_change:
         after["auth_token_enabled"] = strategy != "DELETE"
-    if p["tags"] is not None:
-        to_add, to_remove = compare_aws_tags(current_tags, p["tags"], p["purge_tags"])
-        after["tags"] = {k: v for k, v in dict(current_tags, **to_add).items() if k not in to_remove}
 
     if (online or token_change) and not module.check_mode:
         manager.modify(current, online)
-    if manager.update_tags(group["ARN"], current_tags):
+    to_add, to_remove, after["tags"] = manager.sync_tags(group["ARN"], current_tags)
+    if to_add or to_remove:
         changes.append("tags")
     if module.check_mode or not changes:
         return bool(changes), manager.result(group), changes, dict(before=before, after=after)
@@ -1069,10 +1002,7 @@ def main():
         changed, group, changes, diff = ensure_present(module, manager)
     else:
         changed, group, changes, diff = ensure_absent(module, manager)
-    result = dict(changed=changed, replication_group=group, changes=changes)
-    if module._diff:
-        result["diff"] = diff
-    module.exit_json(**result)
+    exit_with_diff(module, diff, changed=changed, replication_group=group, changes=changes)
 
 
 if __name__ == "__main__":

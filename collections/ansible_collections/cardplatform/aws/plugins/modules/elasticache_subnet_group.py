@@ -118,47 +118,26 @@ changes:
 
 import re
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+from ansible_collections.cardplatform.aws.plugins.module_utils import elasticache
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import exit_with_diff
 
 
-class SubnetGroupManager:
+class SubnetGroupManager(elasticache.ElastiCacheResourceManager):
     def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.name = module.params["name"].lower()
-        self.client = module.client("elasticache", retry_decorator=AWSRetry.jittered_backoff())
-
-    def call(self, method, msg, **kwargs):
-        try:
-            return getattr(self.client, method)(aws_retry=True, **kwargs)
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            self.module.fail_json_aws(e, msg=f"{msg} {self.name}")
+        super().__init__(module, label=module.params["name"].lower())
+        self.name = self.label
 
     def describe(self):
-        try:
-            groups = self.client.describe_cache_subnet_groups(aws_retry=True, CacheSubnetGroupName=self.name)
-        except is_boto3_error_code("CacheSubnetGroupNotFoundFault"):
-            return None
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-            self.module.fail_json_aws(e, msg=f"Failed to describe cache subnet group {self.name}")
-        return groups["CacheSubnetGroups"][0]
-
-    def list_tags(self, arn):
-        return boto3_tag_list_to_ansible_dict(
-            self.call("list_tags_for_resource", "Failed to list the tags of", ResourceName=arn).get("TagList") or []
+        groups = self.call(
+            "describe_cache_subnet_groups", "Failed to describe cache subnet group", ("CacheSubnetGroupNotFoundFault",),
+            CacheSubnetGroupName=self.name,
         )
+        return groups["CacheSubnetGroups"][0] if groups else None
 
     @staticmethod
     def settings(group, tags):
@@ -209,22 +188,13 @@ def ensure_present(module, manager):
         modify["SubnetIds"] = p["subnets"]
         after["subnets"] = sorted(set(p["subnets"]))
         changes.append("subnets")
-    to_add, to_remove = {}, []
-    if p["tags"] is not None:
-        to_add, to_remove = compare_aws_tags(tags, p["tags"], p["purge_tags"])
-        if to_add or to_remove:
-            changes.append("tags")
-            after["tags"] = {k: v for k, v in dict(tags, **to_add).items() if k not in to_remove}
+    if modify and not module.check_mode:
+        group = manager.call("modify_cache_subnet_group", "Failed to modify cache subnet group",
+                             CacheSubnetGroupName=manager.name, **modify)["CacheSubnetGroup"]
+    to_add, to_remove, after["tags"] = manager.sync_tags(group["ARN"], tags)
+    if to_add or to_remove:
+        changes.append("tags")
     if changes and not module.check_mode:
-        if modify:
-            group = manager.call("modify_cache_subnet_group", "Failed to modify cache subnet group",
-                                 CacheSubnetGroupName=manager.name, **modify)["CacheSubnetGroup"]
-        if to_remove:
-            manager.call("remove_tags_from_resource", "Failed to remove tags from", ResourceName=group["ARN"],
-                         TagKeys=to_remove)
-        if to_add:
-            manager.call("add_tags_to_resource", "Failed to add tags to", ResourceName=group["ARN"],
-                         Tags=ansible_dict_to_boto3_tag_list(to_add))
         tags = manager.list_tags(group["ARN"])
     return bool(changes), manager.result(group, after["tags"] if module.check_mode else tags), changes, \
         dict(before=before, after=after)
@@ -257,10 +227,7 @@ def main():
         changed, group, changes, diff = ensure_present(module, manager)
     else:
         changed, group, changes, diff = ensure_absent(module, manager)
-    result = dict(changed=changed, cache_subnet_group=group, changes=changes)
-    if module._diff:
-        result["diff"] = diff
-    module.exit_json(**result)
+    exit_with_diff(module, diff, changed=changed, cache_subnet_group=group, changes=changes)
 
 
 if __name__ == "__main__":

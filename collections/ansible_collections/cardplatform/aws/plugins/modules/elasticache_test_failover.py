@@ -96,39 +96,26 @@ waited_seconds:
   sample: 21.4
 """
 
-import time
-
-try:
-    import botocore
-except ImportError:
-    pass  # caught by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.cardplatform.aws.plugins.module_utils import elasticache
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import poll
 
 
-class FailoverManager:
+class FailoverManager(elasticache.ElastiCacheResourceManager):
     def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.client = module.client("elasticache", retry_decorator=AWSRetry.jittered_backoff())
+        super().__init__(module)
+        self.group_id = module.params["replication_group_id"]
 
     def describe(self):
-        try:
-            groups = self.client.describe_replication_groups(
-                aws_retry=True, ReplicationGroupId=self.params["replication_group_id"]
-            )["ReplicationGroups"]
-        except is_boto3_error_code("ReplicationGroupNotFoundFault"):
-            self.module.fail_json(msg=f"Replication group {self.params['replication_group_id']} does not exist")
-        except (
-            botocore.exceptions.BotoCoreError,
-            botocore.exceptions.ClientError,
-        ) as e:  # pylint: disable=duplicate-except
-            self.module.fail_json_aws(e, msg="Couldn't describe the replication group")
-        return groups[0]
+        group = elasticache.describe_replication_group(
+            self.module, self.client, self.group_id, "Couldn't describe the replication group"
+        )
+        if group is None:
+            self.module.fail_json(msg=f"Replication group {self.group_id} does not exist")
+        return group
 
     def check(self, group):
         """Return the node group id to fail over, or fail with what AWS would reject."""
@@ -148,33 +135,24 @@ class FailoverManager:
         return ng_id
 
     def failover(self, ng_id):
-        try:
-            self.client.test_failover(
-                aws_retry=True, ReplicationGroupId=self.params["replication_group_id"], NodeGroupId=ng_id
-            )
-        except (
-            botocore.exceptions.BotoCoreError,
-            botocore.exceptions.ClientError,
-        ) as e:
-            self.module.fail_json_aws(e, msg=f"TestFailover of node group {ng_id} failed")
+        self.call(
+            "test_failover", f"TestFailover of node group {ng_id} failed", ReplicationGroupId=self.group_id, NodeGroupId=ng_id
+        )
 
     def wait(self, ng_id):
-        started = time.monotonic()
-        deadline = started + self.params["wait_timeout"]
-        while True:
-            group = self.describe()
-            node_group = next((ng for ng in group.get("NodeGroups") or [] if ng.get("NodeGroupId") == ng_id), {})
-            if group.get("Status") == "available" and node_group.get("Status", "available") == "available":
-                return group, time.monotonic() - started
-            if time.monotonic() >= deadline:
-                self.module.fail_json(
-                    msg=(
-                        f"Timed out after {self.params['wait_timeout']} s waiting for "
-                        f"{self.params['replication_group_id']} to be available after the failover "
-                        f"(group {group.get('Status')}, node group {node_group.get('Status')})"
-                    )
-                )
-            time.sleep(self.params["wait_delay"])
+        def node_group(group):
+            return next((ng for ng in group.get("NodeGroups") or [] if ng.get("NodeGroupId") == ng_id), {})
+
+        def available(group):
+            return group.get("Status") == "available" and node_group(group).get("Status", "available") == "available"
+
+        def timed_out(group):
+            return (
+                f"Timed out after {self.params['wait_timeout']} s waiting for {self.group_id} to be available after "
+                f"the failover (group {group.get('Status')}, node group {node_group(group).get('Status')})"
+            )
+
+        return poll(self.module, self.describe, available, self.params["wait_timeout"], self.params["wait_delay"], timed_out)
 
 
 def main():
