@@ -4,20 +4,39 @@
 
 from __future__ import annotations
 
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import AWSResourceManager
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import call
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import sync_tags as _sync_tags
+
+NOT_FOUND = ("NotFoundException",)
 
 
-def sync_tags(call, check_mode: bool, arn: str, current: dict | None, wanted: dict, purge: bool):
-    """Bring the tags of an Amazon MQ resource (CreateTags/DeleteTags) to ``wanted``.
+def sync_tags(module, client, arn, current, wanted, purge, label):
+    """Bring the tags of the Amazon MQ resource ``arn`` (CreateTags/DeleteTags) to ``wanted``; None leaves them alone.
 
-    ``call(method, msg, **kwargs)`` is the module's retrying boto3 caller that fails the
-    module with ``msg`` on an error. Returns ``(to_add, to_remove)``; nothing is written in
-    check mode.
+    Returns ``(to_add, to_remove, tags after)``; nothing is written in check mode; an error
+    fails the module with a message naming ``label``.
     """
-    to_add, to_remove = compare_aws_tags(current or {}, wanted, purge)
-    if not check_mode:
-        if to_remove:
-            call("delete_tags", "Failed to remove tags", ResourceArn=arn, TagKeys=to_remove)
-        if to_add:
-            call("create_tags", "Failed to add tags", ResourceArn=arn, Tags=to_add)
-    return to_add, to_remove
+    return _sync_tags(
+        module.check_mode, current, wanted, purge,
+        tag=lambda tags: call(module, client, "create_tags", f"Failed to add tags ({label})", ResourceArn=arn, Tags=tags),
+        untag=lambda keys: call(
+            module, client, "delete_tags", f"Failed to remove tags ({label})", ResourceArn=arn, TagKeys=keys
+        ),
+    )
+
+
+class MQResourceManager(AWSResourceManager):
+    """Base of the Amazon MQ modules' managers."""
+
+    service = "mq"
+
+    def describe_resource(self, method, msg, **ids):
+        """``Describe*`` answer without its ResponseMetadata, None when the resource does not exist (any more)."""
+        answer = self.call(method, msg, NOT_FOUND, **ids)
+        if answer is not None:
+            answer.pop("ResponseMetadata", None)
+        return answer
+
+    def sync_tags(self, arn, current):
+        return sync_tags(self.module, self.client, arn, current, self.params["tags"], self.params["purge_tags"], self.label)

@@ -373,20 +373,15 @@ pending_changes:
 """
 
 import re
-import time
-
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.cardplatform.aws.plugins.module_utils.mq import sync_tags
+from ansible_collections.cardplatform.aws.plugins.module_utils import mq
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import exit_with_diff
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import poll
+from ansible_collections.cardplatform.aws.plugins.module_utils.kms import key_matches
 from ansible_collections.cardplatform.aws.plugins.module_utils.versions import version_matches, version_tuple
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,50}$")
@@ -404,31 +399,20 @@ def is_rabbit(engine_type):
     return (engine_type or "").upper() == "RABBITMQ"
 
 
-class BrokerManager:
+class BrokerManager(mq.MQResourceManager):
     """Finds, compares and changes one broker."""
 
     def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.name = module.params["broker_name"]
-        self.client = module.client("mq", retry_decorator=AWSRetry.jittered_backoff())
+        super().__init__(module, label=module.params["broker_name"])
+        self.name = self.label
         # The engine of the existing broker, for requests that differ between engines.
         self.engine_type_hint = None
-
-    def call(self, method, msg, **kwargs):
-        try:
-            return getattr(self.client, method)(aws_retry=True, **kwargs)
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            self.module.fail_json_aws(e, msg=f"{msg} ({self.name})")
 
     # ---- reading -------------------------------------------------------------------------
     def find(self):
         """The broker's description, or None. A broker being deleted counts only when no other has the name."""
-        try:
-            summaries = self._list_brokers()
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            self.module.fail_json_aws(e, msg="Failed to list brokers")
-        matches = [s for s in summaries if s.get("BrokerName") == self.name]
+        summaries = self.paginate("list_brokers", "Failed to list brokers", PaginationConfig={"PageSize": 100})
+        matches = [s for s in summaries.get("BrokerSummaries", []) if s.get("BrokerName") == self.name]
         matches.sort(key=lambda s: s.get("BrokerState") == "DELETION_IN_PROGRESS")
         for summary in matches:
             broker = self.describe(summary["BrokerId"])
@@ -436,20 +420,8 @@ class BrokerManager:
                 return broker
         return None
 
-    @AWSRetry.jittered_backoff()
-    def _list_brokers(self):
-        paginator = self.client.get_paginator("list_brokers")
-        return paginator.paginate(PaginationConfig={"PageSize": 100}).build_full_result().get("BrokerSummaries", [])
-
     def describe(self, broker_id):
-        try:
-            broker = self.client.describe_broker(aws_retry=True, BrokerId=broker_id)
-        except is_boto3_error_code("NotFoundException"):
-            return None
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-            self.module.fail_json_aws(e, msg=f"Failed to describe broker {self.name}")
-        broker.pop("ResponseMetadata", None)
-        return broker
+        return self.describe_resource("describe_broker", "Failed to describe broker", BrokerId=broker_id)
 
     def list_tags(self, arn):
         return self.call("list_tags", "Failed to list the broker's tags", ResourceArn=arn).get("Tags") or {}
@@ -458,13 +430,6 @@ class BrokerManager:
         config = self.call("describe_configuration", "Failed to describe configuration " + configuration_id,
                            ConfigurationId=configuration_id)
         return (config.get("LatestRevision") or {}).get("Revision")
-
-    def resolve_kms_key(self, key_id):
-        try:
-            kms = self.module.client("kms", retry_decorator=AWSRetry.jittered_backoff())
-            return kms.describe_key(aws_retry=True, KeyId=key_id)["KeyMetadata"]["Arn"]
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            self.module.fail_json_aws(e, msg=f"Failed to resolve KMS key {key_id}")
 
     # ---- comparing ---------------------------------------------------------------------------
     @staticmethod
@@ -548,7 +513,7 @@ class BrokerManager:
         for name in CREATE_ONLY:
             if name not in wanted or wanted[name] == current[name]:
                 continue
-            if name == "kms_key_id" and current[name] and self.resolve_kms_key(wanted[name]) == current[name]:
+            if name == "kms_key_id" and key_matches(self.module, wanted[name], current[name]):
                 continue
             if name == "storage_type" and current[name] is None:
                 continue  # not reported: nothing to compare
@@ -631,9 +596,6 @@ class BrokerManager:
         entry = self.user_entry()
         self.call("update_user", "Failed to update the broker user", BrokerId=broker["BrokerId"], **entry)
 
-    def update_tags(self, arn, current_tags):
-        return sync_tags(self.call, self.module.check_mode, arn, current_tags, self.params["tags"], self.params["purge_tags"])
-
     def reboot(self, broker):
         self.call("reboot_broker", "Failed to reboot broker", BrokerId=broker["BrokerId"])
         if self.params["wait"]:
@@ -647,34 +609,27 @@ class BrokerManager:
             self.wait_gone(broker["BrokerId"])
 
     # ---- waiting -------------------------------------------------------------------------
+    def _poll(self, broker_id, done, waiting_for):
+        def timed_out(broker):
+            return (f"Timed out after {self.params['wait_timeout']} s waiting for broker {self.name} to be {waiting_for} "
+                    f"(last state {(broker or {}).get('BrokerState')})")
+
+        broker, _ = poll(self.module, lambda: self.describe(broker_id), done, self.params["wait_timeout"],
+                         self.params["wait_delay"], timed_out)
+        return broker
+
     def wait_running(self, broker_id):
-        deadline = time.time() + self.params["wait_timeout"]
-        broker = self.describe(broker_id)
-        while True:
+        def running(broker):
             state = (broker or {}).get("BrokerState")
-            if state == "RUNNING":
-                return broker
             if state in (None, "CREATION_FAILED", "DELETION_IN_PROGRESS", "CRITICAL_ACTION_REQUIRED"):
                 self.module.fail_json(msg=f"Broker {self.name} is {state or 'gone'} while waiting for RUNNING",
                                       broker=camel_dict_to_snake_dict(broker or {}, ignore_list=["Tags"]))
-            if time.time() + self.params["wait_delay"] > deadline:
-                self.module.fail_json(
-                    msg=f"Timed out after {self.params['wait_timeout']} s waiting for broker {self.name} to be RUNNING "
-                        f"(last state {state})")
-            time.sleep(self.params["wait_delay"])
-            broker = self.describe(broker_id)
+            return state == "RUNNING"
+
+        return self._poll(broker_id, running, "RUNNING")
 
     def wait_gone(self, broker_id):
-        deadline = time.time() + self.params["wait_timeout"]
-        while True:
-            broker = self.describe(broker_id)
-            if broker is None:
-                return
-            if time.time() + self.params["wait_delay"] > deadline:
-                self.module.fail_json(
-                    msg=f"Timed out after {self.params['wait_timeout']} s waiting for broker {self.name} to be deleted "
-                        f"(last state {broker.get('BrokerState')})")
-            time.sleep(self.params["wait_delay"])
+        self._poll(broker_id, lambda broker: broker is None, "deleted")
 
     # ---- request pieces ------------------------------------------------------------------
     def user_entry(self):
@@ -838,11 +793,9 @@ def ensure_present(module, manager):
         changes.append("password")
         if not module.check_mode:
             manager.update_password(broker)
-    if p["tags"] is not None:
-        to_add, to_remove = manager.update_tags(broker["BrokerArn"], current_tags)
-        if to_add or to_remove:
-            changes.append("tags")
-            after["tags"] = {k: v for k, v in dict(current_tags, **to_add).items() if k not in to_remove}
+    to_add, to_remove, after["tags"] = manager.sync_tags(broker["BrokerArn"], current_tags)
+    if to_add or to_remove:
+        changes.append("tags")
 
     if changes and not module.check_mode:
         broker = manager.describe(broker["BrokerId"])
@@ -940,10 +893,7 @@ def main():
         changed, broker, changes, pending, diff = ensure_present(module, manager)
     else:
         changed, broker, changes, pending, diff = ensure_absent(module, manager)
-    result = dict(changed=changed, broker=broker, changes=changes, pending_changes=pending)
-    if module._diff:
-        result["diff"] = diff
-    module.exit_json(**result)
+    exit_with_diff(module, diff, changed=changed, broker=broker, changes=changes, pending_changes=pending)
 
 
 if __name__ == "__main__":

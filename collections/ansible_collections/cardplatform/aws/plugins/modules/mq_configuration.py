@@ -231,18 +231,14 @@ import base64
 import binascii
 import re
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.cardplatform.aws.plugins.module_utils.mq import sync_tags
+from ansible_collections.cardplatform.aws.plugins.module_utils import mq
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import AWS_ERRORS
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import exit_with_diff
 from ansible_collections.cardplatform.aws.plugins.module_utils.versions import version_matches
 
 NAME_RE = re.compile(r"^[A-Za-z0-9._~-]{1,150}$")
@@ -274,20 +270,12 @@ def normalise(engine_type, text):
     return entries
 
 
-class ConfigurationManager:
+class ConfigurationManager(mq.MQResourceManager):
     """Finds, compares and changes one configuration."""
 
     def __init__(self, module):
-        self.module = module
-        self.params = module.params
+        super().__init__(module, label=f"configuration {module.params['name']}")
         self.name = module.params["name"]
-        self.client = module.client("mq", retry_decorator=AWSRetry.jittered_backoff())
-
-    def call(self, method, msg, **kwargs):
-        try:
-            return getattr(self.client, method)(aws_retry=True, **kwargs)
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            self.module.fail_json_aws(e, msg=f"{msg} (configuration {self.name})")
 
     # ---- reading -------------------------------------------------------------------------
     def find(self):
@@ -311,14 +299,8 @@ class ConfigurationManager:
         return self.describe(matches[0]["Id"]) if matches else None
 
     def describe(self, config_id):
-        try:
-            config = self.client.describe_configuration(aws_retry=True, ConfigurationId=config_id)
-        except is_boto3_error_code("NotFoundException"):
-            return None  # deleted meanwhile
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-            self.module.fail_json_aws(e, msg=f"Failed to describe configuration {self.name} ({config_id})")
-        config.pop("ResponseMetadata", None)
-        return config
+        """The configuration, None when it was deleted meanwhile."""
+        return self.describe_resource("describe_configuration", f"Failed to describe {config_id}", ConfigurationId=config_id)
 
     def read_data(self, config):
         revision = (config.get("LatestRevision") or {}).get("Revision")
@@ -351,9 +333,6 @@ class ConfigurationManager:
         answer = self.call("update_configuration", "Failed to write a new revision", **kwargs)
         return [camel_dict_to_snake_dict(w) for w in answer.get("Warnings") or []]
 
-    def update_tags(self, arn, current_tags):
-        return sync_tags(self.call, self.module.check_mode, arn, current_tags, self.params["tags"], self.params["purge_tags"])
-
     def delete(self, config):
         try:
             self.client.delete_configuration(aws_retry=True, ConfigurationId=config["Id"])
@@ -361,9 +340,9 @@ class ConfigurationManager:
             self.module.fail_json_aws(
                 e, msg=(f"Configuration {self.name} ({config['Id']}) is in use by a broker and AWS refuses to delete "
                         "it: delete the broker first, or point it at another configuration and reboot it"))
-        except is_boto3_error_code("NotFoundException"):  # pylint: disable=duplicate-except
+        except is_boto3_error_code(mq.NOT_FOUND):  # pylint: disable=duplicate-except
             pass  # already gone
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
+        except AWS_ERRORS as e:  # pylint: disable=duplicate-except
             self.module.fail_json_aws(e, msg=f"Failed to delete configuration {self.name} ({config['Id']})")
 
     # ---- result --------------------------------------------------------------------------
@@ -448,11 +427,9 @@ def ensure_present(module, manager):
         after["data"] = p["data"]
         if not module.check_mode:
             warnings = manager.write(config["Id"])
-    if p["tags"] is not None:
-        to_add, to_remove = manager.update_tags(config["Arn"], current_tags)
-        if to_add or to_remove:
-            changes.append("tags")
-            after["tags"] = {k: v for k, v in dict(current_tags, **to_add).items() if k not in to_remove}
+    to_add, to_remove, after["tags"] = manager.sync_tags(config["Arn"], current_tags)
+    if to_add or to_remove:
+        changes.append("tags")
 
     if changes and not module.check_mode:
         config = manager.describe(config["Id"]) or config
@@ -510,9 +487,7 @@ def main():
         result["warnings_from_aws"] = warnings
         for warning in warnings:
             module.warn(f"Amazon MQ sanitised configuration {manager.name}: {warning}")
-    if module._diff:
-        result["diff"] = render_diff(manager.name, diff)
-    module.exit_json(**result)
+    exit_with_diff(module, render_diff(manager.name, diff), **result)
 
 
 if __name__ == "__main__":
