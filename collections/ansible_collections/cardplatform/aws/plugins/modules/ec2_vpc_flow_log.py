@@ -141,30 +141,19 @@ flow_log:
       type: dict
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # caught by AnsibleAWSModule
-
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_specifications
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+from ansible_collections.cardplatform.aws.plugins.module_utils import ec2
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import AWSResourceManager
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import exit_with_diff
 
 # Attributes AWS cannot change on an existing flow log: a difference means replace.
 IMMUTABLE = ("deliver_logs_permission_arn", "max_aggregation_interval", "log_format")
 
 
-class FlowLogManager:
-    def __init__(self, module):
-        self.module = module
-        self.client = module.client("ec2", retry_decorator=AWSRetry.jittered_backoff())
-        self.params = module.params
-        self.changed = False
+class FlowLogManager(AWSResourceManager):
+    service = "ec2"
 
     def _matches(self, fl):
         p = self.params
@@ -179,24 +168,16 @@ class FlowLogManager:
         return True
 
     def find(self):
-        try:
-            paginator = self.client.get_paginator("describe_flow_logs")
-            pages = paginator.paginate(
-                Filter=[{"Name": "resource-id", "Values": [self.params["resource_id"]]}]
-            ).build_full_result()
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-            self.module.fail_json_aws(e, msg="Couldn't describe flow logs")
+        pages = self.paginate(
+            "describe_flow_logs", "Couldn't describe flow logs",
+            Filter=[{"Name": "resource-id", "Values": [self.params["resource_id"]]}],
+        )
         found = [fl for fl in pages.get("FlowLogs", []) if self._matches(fl)]
         return found[0] if found else None
 
     @staticmethod
     def normalise(fl):
-        if not fl:
-            return {}
-        result = camel_dict_to_snake_dict(fl, ignore_list=["Tags"])
-        result["tags"] = boto3_tag_list_to_ansible_dict(fl.get("Tags", []))
-        result.pop("creation_time", None)
-        return result
+        return ec2.normalise(fl, drop=("creation_time",))
 
     def desired(self):
         p = self.params
@@ -241,42 +222,18 @@ class FlowLogManager:
             kwargs["LogFormat"] = p["log_format"]
         if p["tags"]:
             kwargs["TagSpecifications"] = boto3_tag_specifications(p["tags"], types=["vpc-flow-log"])
-        try:
-            response = self.client.create_flow_logs(**kwargs)
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-            self.module.fail_json_aws(e, msg="Couldn't create the flow log")
-        if response.get("Unsuccessful"):
-            error = response["Unsuccessful"][0].get("Error", {})
-            self.module.fail_json(
-                msg=f"Couldn't create the flow log: {error.get('Code')}: {error.get('Message')}",
-                unsuccessful=camel_dict_to_snake_dict(response["Unsuccessful"]),
-            )
+        response = self.call("create_flow_logs", "Couldn't create the flow log", **kwargs)
+        ec2.fail_if_unsuccessful(self.module, response, "Couldn't create the flow log")
         return response["FlowLogIds"][0]
 
     def delete(self, flow_log_id):
-        try:
-            response = self.client.delete_flow_logs(FlowLogIds=[flow_log_id])
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-            self.module.fail_json_aws(e, msg=f"Couldn't delete flow log {flow_log_id}")
-        if response.get("Unsuccessful"):
-            self.module.fail_json(msg=f"Couldn't delete flow log {flow_log_id}", unsuccessful=response["Unsuccessful"])
+        msg = f"Couldn't delete flow log {flow_log_id}"
+        ec2.fail_if_unsuccessful(self.module, self.call("delete_flow_logs", msg, FlowLogIds=[flow_log_id]), msg)
 
     def ensure_tags(self, flow_log_id, current_tags):
-        if self.params["tags"] is None:
-            return False
-        to_add, to_remove = compare_aws_tags(current_tags, self.params["tags"], self.params["purge_tags"])
-        if not to_add and not to_remove:
-            return False
-        if self.module.check_mode:
-            return True
-        try:
-            if to_remove:
-                self.client.delete_tags(Resources=[flow_log_id], Tags=[{"Key": k} for k in to_remove])
-            if to_add:
-                self.client.create_tags(Resources=[flow_log_id], Tags=ansible_dict_to_boto3_tag_list(to_add))
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-            self.module.fail_json_aws(e, msg=f"Couldn't update the tags of flow log {flow_log_id}")
-        return True
+        return ec2.sync_tags(
+            self.module, self.client, flow_log_id, current_tags, self.params["tags"], self.params["purge_tags"]
+        )
 
     def present(self):
         p = self.params
@@ -337,14 +294,8 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     manager = FlowLogManager(module)
-    if module.params["state"] == "present":
-        before, after = manager.present()
-    else:
-        before, after = manager.absent()
-    result = dict(changed=manager.changed, flow_log=after)
-    if module._diff:
-        result["diff"] = dict(before=before, after=after)
-    module.exit_json(**result)
+    before, after = manager.present() if module.params["state"] == "present" else manager.absent()
+    exit_with_diff(module, dict(before=before, after=after), changed=manager.changed, flow_log=after)
 
 
 if __name__ == "__main__":

@@ -92,23 +92,17 @@ missing_tags:
   sample: ["9.9.9"]
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # caught by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import AWS_ERRORS
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import AWSResourceManager
 
 BATCH = 100  # DescribeImages accepts at most 100 imageIds
 
 
-class ImageReader:
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.client = module.client("ecr", retry_decorator=AWSRetry.jittered_backoff())
+class ImageReader(AWSResourceManager):
+    service = "ecr"
 
     def _describe(self, tags):
         kwargs = {"repositoryName": self.params["repository_name"], "imageIds": [{"imageTag": t} for t in tags]}
@@ -137,10 +131,7 @@ class ImageReader:
                             found[tag] = detail
         except is_boto3_error_code("RepositoryNotFoundException"):
             return False, [], tags
-        except (
-            botocore.exceptions.BotoCoreError,
-            botocore.exceptions.ClientError,
-        ) as e:  # pylint: disable=duplicate-except
+        except AWS_ERRORS as e:  # pylint: disable=duplicate-except
             self.module.fail_json_aws(
                 e, msg=f"Couldn't read the images of ECR repository {self.params['repository_name']}"
             )

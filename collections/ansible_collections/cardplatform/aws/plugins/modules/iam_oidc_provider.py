@@ -90,67 +90,28 @@ oidc_provider:
       type: dict
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # caught by AnsibleAWSModule
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+from ansible_collections.cardplatform.aws.plugins.module_utils import iam
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import AWSResourceManager
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import exit_with_diff
 
 
-def strip_scheme(url):
-    return url.split("://", 1)[-1].rstrip("/")
-
-
-class ProviderManager:
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
-        self.changed = False
+class ProviderManager(AWSResourceManager):
+    service = "iam"
 
     def find(self):
-        wanted = strip_scheme(self.params["url"])
-        try:
-            arns = [p["Arn"] for p in self.client.list_open_id_connect_providers()["OpenIDConnectProviderList"]]
-            for arn in arns:
-                if arn.split(":oidc-provider/", 1)[-1] == wanted:
-                    provider = self.client.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
-                    return arn, provider
-        except is_boto3_error_code("NoSuchEntity"):
-            return None, None
-        except (
-            botocore.exceptions.BotoCoreError,
-            botocore.exceptions.ClientError,
-        ) as e:  # pylint: disable=duplicate-except
-            self.module.fail_json_aws(e, msg="Couldn't read the OIDC providers")
-        return None, None
-
-    @staticmethod
-    def describe(arn, provider):
-        if not arn:
-            return {}
-        return {
-            "arn": arn,
-            "url": provider.get("Url"),
-            "client_ids": sorted(provider.get("ClientIDList", [])),
-            "thumbprints": sorted(provider.get("ThumbprintList", [])),
-            "tags": boto3_tag_list_to_ansible_dict(provider.get("Tags", [])),
-        }
+        return iam.find_oidc_provider(self.module, self.client, self.params["url"])
 
     def present(self):
         p = self.params
         arn, provider = self.find()
-        before = self.describe(arn, provider)
+        before = iam.describe_oidc_provider(arn, provider)
         if not arn:
             self.changed = True
             after = {
-                "url": strip_scheme(p["url"]),
+                "url": iam.strip_scheme(p["url"]),
                 "client_ids": sorted(p["client_ids"]),
                 "thumbprints": sorted(p["thumbprints"] or []),
                 "tags": p["tags"] or {},
@@ -162,59 +123,46 @@ class ProviderManager:
                 kwargs["ThumbprintList"] = p["thumbprints"]
             if p["tags"]:
                 kwargs["Tags"] = ansible_dict_to_boto3_tag_list(p["tags"])
-            try:
-                arn = self.client.create_open_id_connect_provider(**kwargs)["OpenIDConnectProviderArn"]
-            except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-                self.module.fail_json_aws(e, msg=f"Couldn't create the OIDC provider for {p['url']}")
-            return before, self.describe(*self.find())
+            self.call("create_open_id_connect_provider", f"Couldn't create the OIDC provider for {p['url']}", **kwargs)
+            return before, iam.describe_oidc_provider(*self.find())
 
         add_ids = sorted(set(p["client_ids"]) - set(before["client_ids"]))
         remove_ids = sorted(set(before["client_ids"]) - set(p["client_ids"]))
         new_thumbprints = p["thumbprints"] is not None and sorted(p["thumbprints"]) != before["thumbprints"]
-        tags_add, tags_remove = ({}, [])
-        if p["tags"] is not None:
-            tags_add, tags_remove = compare_aws_tags(before["tags"], p["tags"], p["purge_tags"])
+        msg = f"Couldn't update the OIDC provider {arn}"
+        if not self.module.check_mode:
+            for client_id in add_ids:
+                self.call("add_client_id_to_open_id_connect_provider", msg, OpenIDConnectProviderArn=arn, ClientID=client_id)
+            for client_id in remove_ids:
+                self.call(
+                    "remove_client_id_from_open_id_connect_provider", msg, OpenIDConnectProviderArn=arn, ClientID=client_id
+                )
+            if new_thumbprints:
+                self.call(
+                    "update_open_id_connect_provider_thumbprint", msg,
+                    OpenIDConnectProviderArn=arn, ThumbprintList=p["thumbprints"],
+                )
+        tags_add, tags_remove, tags = iam.sync_oidc_provider_tags(
+            self.module, self.client, arn, before["tags"], p["tags"], p["purge_tags"], msg
+        )
         if not (add_ids or remove_ids or new_thumbprints or tags_add or tags_remove):
             return before, before
         self.changed = True
         if self.module.check_mode:
-            after = dict(before, client_ids=sorted(p["client_ids"]))
+            after = dict(before, client_ids=sorted(p["client_ids"]), tags=tags)
             if new_thumbprints:
                 after["thumbprints"] = sorted(p["thumbprints"])
-            if p["tags"] is not None:
-                after["tags"] = p["tags"] if p["purge_tags"] else dict(before["tags"], **tags_add)
             return before, after
-        try:
-            for client_id in add_ids:
-                self.client.add_client_id_to_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID=client_id)
-            for client_id in remove_ids:
-                self.client.remove_client_id_from_open_id_connect_provider(
-                    OpenIDConnectProviderArn=arn, ClientID=client_id
-                )
-            if new_thumbprints:
-                self.client.update_open_id_connect_provider_thumbprint(
-                    OpenIDConnectProviderArn=arn, ThumbprintList=p["thumbprints"]
-                )
-            if tags_remove:
-                self.client.untag_open_id_connect_provider(OpenIDConnectProviderArn=arn, TagKeys=tags_remove)
-            if tags_add:
-                self.client.tag_open_id_connect_provider(
-                    OpenIDConnectProviderArn=arn, Tags=ansible_dict_to_boto3_tag_list(tags_add)
-                )
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-            self.module.fail_json_aws(e, msg=f"Couldn't update the OIDC provider {arn}")
-        return before, self.describe(*self.find())
+        return before, iam.describe_oidc_provider(*self.find())
 
     def absent(self):
         arn, provider = self.find()
-        before = self.describe(arn, provider)
+        before = iam.describe_oidc_provider(arn, provider)
         if arn:
             self.changed = True
             if not self.module.check_mode:
-                try:
-                    self.client.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)
-                except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-                    self.module.fail_json_aws(e, msg=f"Couldn't delete the OIDC provider {arn}")
+                self.call("delete_open_id_connect_provider", f"Couldn't delete the OIDC provider {arn}",
+                          OpenIDConnectProviderArn=arn)
         return before, {}
 
 
@@ -231,14 +179,8 @@ def main():
     if not module.params["url"].startswith("https://"):
         module.fail_json(msg=f"url must start with https://, got {module.params['url']}")
     manager = ProviderManager(module)
-    if module.params["state"] == "present":
-        before, after = manager.present()
-    else:
-        before, after = manager.absent()
-    result = dict(changed=manager.changed, oidc_provider=after)
-    if module._diff:
-        result["diff"] = dict(before=before, after=after)
-    module.exit_json(**result)
+    before, after = manager.present() if module.params["state"] == "present" else manager.absent()
+    exit_with_diff(module, dict(before=before, after=after), changed=manager.changed, oidc_provider=after)
 
 
 if __name__ == "__main__":

@@ -151,91 +151,39 @@ changes:
   sample: [manage_master_user_password]
 """
 
-import time
-
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.cardplatform.aws.plugins.module_utils import rds
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import AWSResourceManager
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import exit_with_diff
+from ansible_collections.cardplatform.aws.plugins.module_utils.kms import key_matches
 
 
-class MasterPasswordManager:
+class MasterPasswordManager(AWSResourceManager):
+    service = "rds"
+
     def __init__(self, module):
-        self.module = module
-        self.params = module.params
+        super().__init__(module)
         self.identifier = module.params["db_instance_identifier"]
-        self.client = module.client("rds", retry_decorator=AWSRetry.jittered_backoff())
 
     def describe(self):
-        try:
-            return self.client.describe_db_instances(aws_retry=True, DBInstanceIdentifier=self.identifier)["DBInstances"][0]
-        except is_boto3_error_code("DBInstanceNotFound"):
-            return None
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-            self.module.fail_json_aws(e, msg=f"Failed to describe DB instance {self.identifier}")
-
-    def resolve_kms_key(self, key_id):
-        try:
-            kms = self.module.client("kms", retry_decorator=AWSRetry.jittered_backoff())
-            return kms.describe_key(aws_retry=True, KeyId=key_id)["KeyMetadata"]["Arn"]
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            self.module.fail_json_aws(e, msg=f"Failed to resolve KMS key {key_id}")
-
-    def key_matches(self, wanted, current):
-        if not wanted:
-            return True
-        if wanted == current:
-            return True
-        return current is not None and self.resolve_kms_key(wanted) == current
+        return rds.describe_db_instance(self.module, self.client, self.identifier)
 
     def modify(self, **kwargs):
-        try:
-            self.client.modify_db_instance(
-                aws_retry=True, DBInstanceIdentifier=self.identifier, ApplyImmediately=True, **kwargs
-            )
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            self.module.fail_json_aws(e, msg=f"Failed to modify the master password settings of {self.identifier}")
+        self.call(
+            "modify_db_instance", f"Failed to modify the master password settings of {self.identifier}",
+            DBInstanceIdentifier=self.identifier, ApplyImmediately=True, **kwargs,
+        )
 
     def wait_available(self):
-        delay = 15
-        try:
-            self.client.get_waiter("db_instance_available").wait(
-                DBInstanceIdentifier=self.identifier,
-                WaiterConfig={"Delay": delay, "MaxAttempts": max(1, self.params["wait_timeout"] // delay)},
-            )
-        except botocore.exceptions.WaiterError as e:
-            self.module.fail_json_aws(e, msg=f"Timed out waiting for DB instance {self.identifier} to be available")
+        rds.wait_available(self.module, self.client, self.identifier, self.params["wait_timeout"])
 
     def wait(self):
         if not self.params["wait"]:
             return self.describe()
-        deadline = time.time() + self.params["wait_timeout"]
-        delay = 15
-        try:
-            self.client.get_waiter("db_instance_available").wait(
-                DBInstanceIdentifier=self.identifier,
-                WaiterConfig={"Delay": delay, "MaxAttempts": max(1, self.params["wait_timeout"] // delay)},
-            )
-        except botocore.exceptions.WaiterError as e:
-            self.module.fail_json_aws(e, msg=f"Timed out waiting for DB instance {self.identifier} to be available")
-        while True:
-            instance = self.describe()
-            status = ((instance or {}).get("MasterUserSecret") or {}).get("SecretStatus")
-            if status in (None, "active"):
-                return instance
-            if status == "impaired":
-                self.module.fail_json(msg=f"The managed master secret of {self.identifier} is impaired: RDS cannot "
-                                          "use it (was its KMS key disabled, or the secret changed outside RDS?)")
-            if time.time() + delay > deadline:
-                self.module.fail_json(msg=f"Timed out waiting for the master secret of {self.identifier} to be active "
-                                          f"(last status {status})")
-            time.sleep(delay)
+        return rds.wait_master_secret_active(self.module, self.client, self.identifier, self.params["wait_timeout"])
 
 
 def main():
@@ -267,11 +215,9 @@ def main():
     instance = manager.describe()
     if instance is None:
         if module.check_mode:
-            result = dict(changed=manage, db_instance_identifier=manager.identifier, manage_master_user_password=manage,
-                          master_user_secret={}, changes=["manage_master_user_password"] if manage else [])
-            if module._diff:
-                result["diff"] = dict(before={}, after=dict(manage_master_user_password=manage))
-            module.exit_json(**result)
+            exit_with_diff(module, dict(before={}, after=dict(manage_master_user_password=manage)), changed=manage,
+                           db_instance_identifier=manager.identifier, manage_master_user_password=manage,
+                           master_user_secret={}, changes=["manage_master_user_password"] if manage else [])
         module.fail_json(msg=f"DB instance {manager.identifier} does not exist: create it first")
 
     secret = instance.get("MasterUserSecret") or {}
@@ -291,7 +237,7 @@ def main():
         changes.append("manage_master_user_password")
         after.update(manage_master_user_password=True,
                      master_user_secret_kms_key_id=p["master_user_secret_kms_key_id"] or "aws/secretsmanager")
-    elif manage and not manager.key_matches(p["master_user_secret_kms_key_id"], secret.get("KmsKeyId")):
+    elif manage and not key_matches(module, p["master_user_secret_kms_key_id"], secret.get("KmsKeyId")):
         module.fail_json(
             msg=(f"The master secret of {manager.identifier} is encrypted with {secret.get('KmsKeyId')}, not "
                  f"{p['master_user_secret_kms_key_id']}: AWS cannot change the key of a managed secret. Turn management "
@@ -317,16 +263,15 @@ def main():
         instance = manager.wait()
         secret = instance.get("MasterUserSecret") or {}
         after["master_user_secret_kms_key_id"] = secret.get("KmsKeyId")
-    result = dict(
+    exit_with_diff(
+        module,
+        dict(before=before, after=after),
         changed=bool(changes),
         db_instance_identifier=manager.identifier,
         manage_master_user_password=after["manage_master_user_password"],
         master_user_secret=camel_dict_to_snake_dict(secret),
         changes=changes,
     )
-    if module._diff:
-        result["diff"] = dict(before=before, after=after)
-    module.exit_json(**result)
 
 
 if __name__ == "__main__":

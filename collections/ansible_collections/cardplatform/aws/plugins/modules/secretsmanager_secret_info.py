@@ -72,7 +72,7 @@ secrets:
       description: ARN of the rotation Lambda function, or null.
       type: str
     rotation_rules:
-      description: Rotation schedule, e.g. C({automatically_after_days: 30}), or C({}).
+      description: "Rotation schedule, e.g. C({automatically_after_days: 30}), or C({})."
       type: dict
     resource_policy:
       description: The resource policy as a dict, or null when the secret has none.
@@ -83,61 +83,16 @@ secrets:
       type: dict
 """
 
-import json
-
-try:
-    import botocore
-except ImportError:
-    pass  # caught by AnsibleAWSModule
-
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
-
-def describe(module, client, name):
-    try:
-        secret = client.describe_secret(aws_retry=True, SecretId=name)
-    except is_boto3_error_code("ResourceNotFoundException"):
-        return {"exists": False}
-    except (
-        botocore.exceptions.BotoCoreError,
-        botocore.exceptions.ClientError,
-    ) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg=f"Couldn't describe secret {name}")
-    deleted = secret.get("DeletedDate")
-    return {
-        "exists": True,
-        "name": secret.get("Name"),
-        "arn": secret.get("ARN"),
-        "description": secret.get("Description"),
-        "kms_key_id": secret.get("KmsKeyId"),
-        "deleted_date": deleted.isoformat() if hasattr(deleted, "isoformat") else deleted,
-        "rotation_enabled": bool(secret.get("RotationEnabled")),
-        "rotation_lambda_arn": secret.get("RotationLambdaARN"),
-        "rotation_rules": camel_dict_to_snake_dict(secret.get("RotationRules") or {}),
-        "tags": boto3_tag_list_to_ansible_dict(secret.get("Tags") or []),
-    }
-
-
-def resource_policy(module, client, name):
-    try:
-        policy = client.get_resource_policy(aws_retry=True, SecretId=name).get("ResourcePolicy")
-    except (
-        botocore.exceptions.BotoCoreError,
-        botocore.exceptions.ClientError,
-    ) as e:
-        module.fail_json_aws(e, msg=f"Couldn't read the resource policy of secret {name}")
-    return json.loads(policy) if policy else None
+from ansible_collections.cardplatform.aws.plugins.module_utils import secretsmanager
+from ansible_collections.cardplatform.aws.plugins.module_utils.common import retrying_client
 
 
 def read(module, client, name):
-    secret = describe(module, client, name)
+    secret = secretsmanager.secret_info(secretsmanager.describe_secret(module, client, name))
     if secret["exists"] and module.params["resource_policy"]:
-        secret["resource_policy"] = resource_policy(module, client, name)
+        secret["resource_policy"] = secretsmanager.resource_policy(module, client, name)
     return secret
 
 
@@ -149,7 +104,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    client = module.client("secretsmanager", retry_decorator=AWSRetry.jittered_backoff())
+    client = retrying_client(module, "secretsmanager")
     module.exit_json(changed=False, secrets={name: read(module, client, name) for name in module.params["names"]})
 
 
