@@ -712,15 +712,11 @@ def validate(module):
         errors.append("audit_log is for ActiveMQ only; RabbitMQ brokers have general logs")
     if rabbit and p["storage_type"] == "EFS":
         errors.append("storage_type EFS is for ActiveMQ only; RabbitMQ brokers use EBS")
-    subnets = p["subnet_ids"] or []
-    if subnets and p["deployment_mode"]:
-        expected = {"SINGLE_INSTANCE": (1, 1), "ACTIVE_STANDBY_MULTI_AZ": (2, 2), "CLUSTER_MULTI_AZ": (2, 6)}
-        low, high = expected[p["deployment_mode"]]
-        if not low <= len(set(subnets)) <= high:
-            errors.append(
-                f"deployment_mode {p['deployment_mode']} takes {low if low == high else f'{low} or more'} subnet(s), "
-                f"got {len(set(subnets))}"
-            )
+    # AWS's subnet counts (CreateBroker SubnetIds); it sets none for CLUSTER_MULTI_AZ.
+    subnets = set(p["subnet_ids"] or [])
+    expected = {"SINGLE_INSTANCE": 1, "ACTIVE_STANDBY_MULTI_AZ": 2}.get(p["deployment_mode"])
+    if subnets and expected and len(subnets) != expected:
+        errors.append(f"deployment_mode {p['deployment_mode']} takes {expected} subnet(s), got {len(subnets)}")
     if p["host_instance_type"] == "mq.t3.micro" and p["deployment_mode"] not in (None, "SINGLE_INSTANCE"):
         errors.append("host_instance_type mq.t3.micro is only for SINGLE_INSTANCE brokers")
     if p["kms_key_id"] and p["use_aws_owned_key"]:

@@ -126,13 +126,20 @@ def test_rabbitmq_password_update_is_refused_and_bad_input_fails_before_any_call
         (dict(auto_minor_version_upgrade=False), "auto_minor_version_upgrade=true"),
         (dict(deployment_mode="ACTIVE_STANDBY_MULTI_AZ"), "ACTIVE_STANDBY_MULTI_AZ is for ActiveMQ"),
         (dict(user=dict(username="cardadmin", password="short")), "user.password"),
-        (dict(subnet_ids=["subnet-a"]), "CLUSTER_MULTI_AZ takes 2 or more"),
+        (dict(deployment_mode="SINGLE_INSTANCE", subnet_ids=["subnet-a", "subnet-b"]), "SINGLE_INSTANCE takes 1 subnet(s)"),
         (dict(maintenance_window=dict(day_of_week="SUNDAY", time_of_day="25:00")), "HH:MM"),
     ):
         failed, out = run_module(module_under_test, args(**bad), capsys)
         assert failed["failed"] is True and needle in failed["msg"], failed["msg"]
         assert "short" not in out
     assert recorder.calls == []
+
+
+def test_subnet_count_of_a_cluster_is_left_to_aws(aws, capsys, recorder):
+    # AWS sets no subnet count for CLUSTER_MULTI_AZ (the amazonmq role's rules ask for two or more).
+    created, _ = run_module(module_under_test, args(subnet_ids=["subnet-a"]), capsys)
+    assert created["changed"] is True and created["broker"]["subnet_ids"] == ["subnet-a"]
+    assert "CreateBroker" in recorder.writes()
 
 
 def test_absent(aws, capsys):
