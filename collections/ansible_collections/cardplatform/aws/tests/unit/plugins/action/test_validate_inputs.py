@@ -287,3 +287,10 @@ def test_the_action_reads_the_roles_spec_and_rules(demo_project):
     assert result["msg"] == 'demo_flag must be a boolean (true or false, unquoted; in -e use JSON such as {"demo_flag": true}), got the str "yes"'
     result = run_playbook(demo_project, {"demo_name": "big", "demo_size": 20})
     assert result["msg"] == "demo_size: 1-10 nodes, got 20"
+
+
+def test_rules_compare_numbers_given_as_strings_as_numbers(demo_project):
+    """-e demo_size=7 arrives as the string "7": the rule sees the int the spec converted it to."""
+    assert not run_playbook(demo_project, {"demo_name": "big", "demo_size": "7"}).get("failed")
+    result = run_playbook(demo_project, {"demo_name": "big", "demo_size": "4"})
+    assert result["msg"] == "demo_size: at least 5 for demo_name big, got 4"
