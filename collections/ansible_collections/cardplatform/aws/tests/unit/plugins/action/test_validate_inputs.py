@@ -174,25 +174,20 @@ def test_all_rules_hold(tmp_path):
     assert evaluate_rules(templar(**VALUES), helpers, rules) == []
 
 
-def test_only_the_failed_rules_are_named(tmp_path):
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({"demo_mode": "b", "demo_groups": [{"name": "general", "min_size": 5, "max_size": 3},
+                                        {"name": "jit", "min_size": 1, "max_size": 2, "desired": 0}]},
+     ["demo_groups[general].min_size/max_size: min_size <= max_size, got 5 > 3",
+      "demo_groups[jit].desired: min_size <= desired <= max_size, got 0",
+      "demo_flag: must be true with demo_mode b, got false"]),
+    ({"demo_name": "ABC", "demo_cidr": "192.168.0.0/16", "demo_groups": []},
+     ['demo_name: lowercase letters, got "ABC"',
+      "demo_groups: one or more groups, names unique, got []",
+      "demo_cidr: 192.168.0.0/16 is not in 10.0.0.0/8"]),
+], ids=["per-element-and-when", "computed-errors-and-list-conditions"])
+def test_only_the_failed_rules_are_named(tmp_path, changes, expected):
     helpers, rules = load_rules(tmp_path, RULES)
-    groups = [{"name": "general", "min_size": 5, "max_size": 3}, {"name": "jit", "min_size": 1, "max_size": 2, "desired": 0}]
-    errors = evaluate_rules(templar(**{**VALUES, "demo_groups": groups, "demo_mode": "b"}), helpers, rules)
-    assert errors == [
-        "demo_groups[general].min_size/max_size: min_size <= max_size, got 5 > 3",
-        "demo_groups[jit].desired: min_size <= desired <= max_size, got 0",
-        "demo_flag: must be true with demo_mode b, got false",
-    ]
-
-
-def test_computed_errors_and_list_conditions(tmp_path):
-    helpers, rules = load_rules(tmp_path, RULES)
-    errors = evaluate_rules(templar(**{**VALUES, "demo_name": "ABC", "demo_cidr": "192.168.0.0/16", "demo_groups": []}), helpers, rules)
-    assert errors == [
-        'demo_name: lowercase letters, got "ABC"',
-        "demo_groups: one or more groups, names unique, got []",
-        "demo_cidr: 192.168.0.0/16 is not in 10.0.0.0/8",
-    ]
+    assert evaluate_rules(templar(**{**VALUES, **changes}), helpers, rules) == expected
 
 
 def test_helpers_win_over_stale_facts(tmp_path):
