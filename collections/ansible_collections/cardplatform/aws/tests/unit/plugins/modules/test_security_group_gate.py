@@ -1,11 +1,11 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The security-group read gate agrees with the module it gates.
 
-cardplatform.aws.security_group_in_sync (plugins/filter/in_sync.py) lets the roles skip
-amazon.aws.ec2_security_group (5 reads per group per run) when one
-amazon.aws.ec2_security_group_info read shows nothing to change. Here the real modules run on
-moto in-process: a group the module just converged must be in sync, and every drift the
-module would repair must not be.
+The comparison of plugins/module_utils/in_sync.py (security_group), through the action
+cardplatform.aws.ec2_security_group, lets the roles skip amazon.aws.ec2_security_group (5 reads
+per group per run) when one amazon.aws.ec2_security_group_info read shows nothing to change.
+Here the real modules run on moto in-process: a group the module just converged must be in
+sync, and every drift the module would repair must not be.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from moto import mock_aws
 
 from ansible_collections.amazon.aws.plugins.modules import ec2_security_group, ec2_security_group_info
-from ansible_collections.cardplatform.aws.plugins.filter.in_sync import security_group_in_sync
+from ansible_collections.cardplatform.aws.plugins.module_utils.in_sync import security_group
 
 from _vpc_eks_helpers import REGION, apply_extensions, run_module, set_credentials
 
@@ -66,6 +66,10 @@ def read(capsys, vpc, name="nodes"):
     found = run_module(ec2_security_group_info, dict(filters={"vpc-id": vpc, "group-name": name}), capsys)
     assert len(found["security_groups"]) == 1
     return found["security_groups"][0]
+
+
+def security_group_in_sync(groups, args):
+    return security_group(groups, args) is not None
 
 
 def in_sync(group, args):
