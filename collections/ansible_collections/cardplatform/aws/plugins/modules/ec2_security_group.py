@@ -33,8 +33,6 @@ description:
     IPv6, prefix lists, ICMP, numeric protocols, a O(rules[].group_name) naming another group,
     ingress rules omitted with O(purge_rules), option aliases and O(state=absent) are not
     compared - the module runs.
-  - C(module_defaults) for C(group/cardplatform.aws.aws) reach this action; the module it runs
-    also gets those for C(group/aws) and C(amazon.aws.ec2_security_group), as when called directly.
 author:
   - Card platform team
 options:
@@ -73,32 +71,16 @@ options:
     description: Remove egress rules that are not in O(rules_egress).
     type: bool
     default: true
-  tags:
-    description: Tags of the group.
-    type: dict
-  purge_tags:
-    description: Remove tags that are not in O(tags).
-    type: bool
-    default: true
-  state:
-    description: C(absent) always runs the module.
-    type: str
-    choices: [present, absent]
-    default: present
 attributes:
-  check_mode:
-    description: In check mode an unchanged group is reported as read; otherwise the module's check mode applies.
-    support: full
   diff_mode:
     description: The module's diff; an unchanged group is its own before and after.
     support: full
-notes:
-  - An action plugin (C(plugins/action/ec2_security_group.py)); the comparison is
-    C(plugins/module_utils/in_sync.py) of this collection.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.tags
   - amazon.aws.boto3
+  - cardplatform.aws.read_gate
 seealso:
   - module: amazon.aws.ec2_security_group
   - module: amazon.aws.ec2_security_group_info

@@ -29,8 +29,6 @@ description:
     none on the key. O(policy), O(grants), O(multi_region), O(enabled=false), option aliases and
     O(state=absent) are not compared - the module runs. O(key_spec), O(key_usage) and
     O(pending_window) only matter when the module creates or deletes a key.
-  - C(module_defaults) for C(group/cardplatform.aws.aws) reach this action; the module it runs
-    also gets those for C(group/aws) and C(amazon.aws.kms_key), as when called directly.
 author:
   - Card platform team
 options:
@@ -60,13 +58,6 @@ options:
   enable_key_rotation:
     description: Whether AWS rotates the key material every year.
     type: bool
-  tags:
-    description: Tags of the key.
-    type: dict
-  purge_tags:
-    description: Remove tags that are not in O(tags).
-    type: bool
-    default: true
   grants:
     description: Grants, as M(amazon.aws.kms_key) takes them.
     type: list
@@ -90,25 +81,16 @@ options:
   pending_window:
     description: Waiting period in days before a key scheduled for deletion is deleted.
     type: int
-  state:
-    description: C(absent) always runs the module.
-    type: str
-    choices: [present, absent]
-    default: present
 attributes:
-  check_mode:
-    description: In check mode an unchanged key is reported as read; otherwise the module's check mode applies.
-    support: full
   diff_mode:
     description: M(amazon.aws.kms_key) returns no diff.
     support: none
-notes:
-  - An action plugin (C(plugins/action/kms_key.py)); the comparison is
-    C(plugins/module_utils/in_sync.py) of this collection.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.tags
   - amazon.aws.boto3
+  - cardplatform.aws.read_gate
 seealso:
   - module: amazon.aws.kms_key
   - module: amazon.aws.kms_key_info
@@ -138,28 +120,9 @@ key_arn:
   returned: on success, except for a key check mode would create
   type: str
 key_id:
-  description: ID of the key.
+  description:
+    - ID of the key. Besides, what M(amazon.aws.kms_key) returns - C(key_state), C(description),
+      C(enable_key_rotation), C(aliases) (without C(alias/)), C(grants), C(tags), ...
   returned: on success, except for a key check mode would create
   type: str
-key_state:
-  description: State of the key.
-  returned: on success, except for a key check mode would create
-  type: str
-description:
-  description: Description of the key.
-  returned: on success, except for a key check mode would create
-  type: str
-enable_key_rotation:
-  description: Whether rotation is on.
-  returned: on success, except for a key check mode would create
-  type: bool
-aliases:
-  description: Aliases of the key, without C(alias/).
-  returned: on success, except for a key check mode would create
-  type: list
-  elements: str
-tags:
-  description: Tags of the key.
-  returned: on success, except for a key check mode would create
-  type: dict
 """

@@ -31,9 +31,6 @@ description:
     O(tags) is omitted). With O(overwrite=false) the module never rewrites the value,
     description or KMS key of an existing secret, so neither are they compared. Option aliases
     and O(state=absent) run the module.
-  - C(module_defaults) for C(group/cardplatform.aws.aws) reach this action; the module it runs
-    also gets those for C(group/aws) and C(community.aws.secretsmanager_secret), as when called
-    directly.
 author:
   - Card platform team
 options:
@@ -47,11 +44,6 @@ options:
     description: Name of the secret.
     type: str
     required: true
-  state:
-    description: C(absent) always runs the module.
-    type: str
-    choices: [present, absent]
-    default: present
   overwrite:
     description: Update an existing secret's value, description and KMS key when they differ. Only C(false) is compared here.
     type: bool
@@ -82,13 +74,6 @@ options:
     description: Regions to replicate the secret to, as M(community.aws.secretsmanager_secret) takes them. Given, the module runs.
     type: list
     elements: dict
-  tags:
-    description: Tags of the secret.
-    type: dict
-  purge_tags:
-    description: Remove tags that are not in O(tags).
-    type: bool
-    default: true
   rotation_lambda:
     description: ARN of the rotation Lambda function; rotation is off without it.
     type: str
@@ -101,19 +86,15 @@ options:
     type: int
     default: 30
 attributes:
-  check_mode:
-    description: In check mode an unchanged secret is reported as read; otherwise the module's check mode applies.
-    support: full
   diff_mode:
     description: M(community.aws.secretsmanager_secret) returns no diff.
     support: none
-notes:
-  - An action plugin (C(plugins/action/secretsmanager_secret.py)); the comparison is
-    C(plugins/module_utils/in_sync.py) of this collection.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.tags
   - amazon.aws.boto3
+  - cardplatform.aws.read_gate
 seealso:
   - module: community.aws.secretsmanager_secret
   - module: cardplatform.aws.secretsmanager_secret_info
