@@ -2,7 +2,7 @@
 #   make site    converge the whole platform on the embedded emulators (inventories/local)
 #   make test    every test: lint, unit tests, emulator tests, the Molecule scenario
 #   make down    stop the emulators
-#   make bench   benchmark on private emulators with AWS lifecycle delays (~25 min; reports/bench.json, docs/performance.md)
+#   make bench   benchmark on private emulators with AWS lifecycle delays (~12 min, estimated; reports/bench.json, docs/performance.md)
 
 SHELL := /bin/bash
 PYTHON ?= python3.11
@@ -60,7 +60,8 @@ test: venv
 lint: venv
 	$(BIN)/python -m pytest tests/test_lint.py
 
-# Cold, sequential, no-op, drift and 3-region converges timed against the critical path.
+# Cold, no-op, drift and 3-region converges timed against the critical path (issue #17:
+# RDS writer -> replica after the subnets, 27 AWS minutes for local).
 # BENCH_TIME_SCALE=<s per AWS minute> overrides the default; BENCH_ARGS passes more flags.
 BENCH_ARGS ?=
 .PHONY: bench

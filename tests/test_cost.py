@@ -80,7 +80,7 @@ def test_production_estimate_follows_the_inventory(tmp_path):
 def test_staging_is_smaller(tmp_path):
     staging, production = _report("staging", tmp_path), _report("production", tmp_path)
     assert "design_comparison" not in staging
-    assert "1 x 730 h" in _line(staging, "nat_gateways:hours")["detail"]  # vpc_single_nat_gateway
+    assert "1 x 730 h" in _line(staging, "nat_gateways:hours")["detail"]  # vpc_egress_single_nat_gateway
     assert "SINGLE_INSTANCE: 1 x" in _line(staging, "amazonmq")["detail"]
     assert staging["total_min"] < production["total_min"]
 

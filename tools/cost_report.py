@@ -26,7 +26,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 PRICES_DIR = REPO / "tools" / "prices"
-ROLES_WITH_SIZING = ["vpc", "eks", "rds", "elasticache", "amazonmq"]
+ROLES_WITH_SIZING = ["vpc", "vpc_egress", "eks", "rds", "elasticache", "amazonmq"]
 
 
 class PriceMissing(Exception):
@@ -133,9 +133,9 @@ def estimate(values: dict, prices: dict, price_file: Path, data_transfer_gb: flo
     mq_hour = _price(prices, "amazonmq_rabbitmq_hour", mq_type, "amazonmq_host_instance_type", price_file)
     add("amazonmq", "Amazon MQ for RabbitMQ", f"{mode}: {mq_nodes} x {mq_type} @ ${mq_hour}/h", mq_nodes * mq_hour * hours)
 
-    # NAT gateways: one per AZ, or one in all when vpc_single_nat_gateway.
+    # NAT gateways: one per AZ, or one in all when vpc_egress_single_nat_gateway.
     azs = values.get("vpc_azs") or []
-    nat_count = 1 if values.get("vpc_single_nat_gateway", False) else max(len(azs), 1)
+    nat_count = 1 if values.get("vpc_egress_single_nat_gateway", False) else max(len(azs), 1)
     nat_hour = _price(prices, "nat_gateway", "hour", "nat gateway", price_file)
     nat_gb = _price(prices, "nat_gateway", "gb_processed", "nat gateway", price_file)
     add("nat_gateways:hours", "NAT gateway hours", f"{nat_count} x {hours:g} h @ ${nat_hour}/h", nat_count * nat_hour * hours, group="nat_gateways")

@@ -8,7 +8,7 @@ callback tells which task failed each host and why. Every host must fail in the 
 Kubernetes emulators' request logs must stay empty: not merely no write, no call at all.
 
 "Missing" values are set to null, the way a key left blank in a YAML file arrives.
-Then `site.yml --tags vpc,eks --check` on the same, still empty, emulators plans the network and
+Then `site.yml --tags vpc,vpc_egress,eks --check` on the same, still empty, emulators plans the network and
 the cluster only: the later roles' inputs wired from outputs that do not exist yet must not
 break it, and no RDS, ElastiCache, Amazon MQ or Secrets Manager call is made.
 """
@@ -86,8 +86,12 @@ CASES = [
     ("vpc_az_other_region", {"vpc_azs": ["us-west-2a", "us-west-2b", "us-west-2c"]}, ["vpc_azs: us-west-2a is not an AZ of region us-east-1", "distinct AZs of vpc_region"]),
     ("vpc_one_az", {"vpc_azs": ["us-east-1a"]}, ["vpc_azs", "at least 2 AZs"]),
     ("vpc_flow_log_retention", {"vpc_flow_log_retention_days": 45}, ["vpc_flow_log_retention_days", "must be one of: 1, 3, 5"]),
-    ("vpc_bool_string", {"vpc_single_nat_gateway": "false"}, ["vpc_single_nat_gateway", "must be a boolean"]),
     ("vpc_cidr_missing", {"vpc_cidr_block": None}, ["vpc_cidr_block", "is required"]),
+    # vpc_egress
+    ("vpc_egress_bool_string", {"vpc_egress_single_nat_gateway": "false"}, ["vpc_egress_single_nat_gateway", "must be a boolean"]),
+    ("vpc_egress_endpoint_service", {"vpc_egress_endpoint_interface_services": ["ECR API"]},
+     ["vpc_egress_endpoint_interface_services", "service short names such as ecr.api or sts"]),
+    ("vpc_egress_nat_wait_timeout", {"vpc_egress_nat_gateway_wait_timeout": 30}, ["vpc_egress_nat_gateway_wait_timeout", "60-7200"]),
     # eks (issue #3: unsupported Kubernetes version, min > max)
     ("eks_version_past_support", {"eks_cluster_version": "1.28"}, ["eks_cluster_version 1.28", "Allowed: a version in standard support today"]),
     ("eks_version_unknown", {"eks_cluster_version": "1.40"}, ["eks_cluster_version 1.40 is not supported", "Allowed: a version in standard support today"]),
@@ -103,9 +107,12 @@ CASES = [
     ("secrets_password_short", {"secrets_password_length": 8}, ["secrets_password_length", "16-128 characters"]),
     ("secrets_recovery_window", {"secrets_recovery_window_days": 3}, ["secrets_recovery_window_days", "0 or 7-30 days"]),
     ("secrets_reserved_user", {"secrets_rds_master_username": "postgres"}, ["secrets_rds_master_username", "not postgres, rdsadmin or admin"]),
-    ("secrets_mapping_unmanaged_master", {"rds_manage_master_user_password": True,
-                                          "secrets_eso_mapping": [{"secret_key": "DB_ADMIN", "secret": "rds_master", "property": "password"}]},
-     ["secrets_eso_mapping: secret one of rds_app, redis_auth, mq_admin", "rds_master is not managed"]),
+    # external_secrets
+    ("external_secrets_mapping_unmanaged_master", {"rds_manage_master_user_password": True,
+                                                   "external_secrets_mapping": [{"secret_key": "DB_ADMIN", "secret": "rds_master", "property": "password"}]},
+     ["external_secrets_mapping: secret one of rds_app, redis_auth, mq_admin", "rds_master is not managed"]),
+    ("external_secrets_refresh_interval", {"external_secrets_refresh_interval": "hourly"}, ["external_secrets_refresh_interval", "a Go duration such as 15m or 1h"]),
+    ("external_secrets_bool_string", {"external_secrets_install": "false"}, ["external_secrets_install", "must be a boolean"]),
     # rds (issue #4: unknown instance class, replica smaller than allowed)
     ("rds_unknown_class", {"rds_instance_class": "db.r9z.huge"}, ["rds_instance_class", "family one of db.t3"]),
     ("rds_replica_too_small", {"rds_instance_class": "db.r6g.4xlarge"}, ["rds_replica_instance_class: db.r6g.large is smaller than allowed", "at most one size below it (allowed: db.r6g.2xlarge"]),
@@ -210,7 +217,7 @@ def table_run(emulators, tmp_path_factory):
 def test_table_has_enough_cases():
     assert len(CASES) >= 30
     assert len({case_id for case_id, _, _ in CASES}) == len(CASES)
-    roles = {"vpc", "eks", "secrets", "rds", "cache", "mq", "app"}
+    roles = {"vpc", "eks", "secrets", "external", "rds", "cache", "mq", "app"}
     assert roles <= {case_id.split("_")[0] for case_id, _, _ in CASES}
 
 
@@ -233,18 +240,19 @@ def test_bad_value_is_refused_with_a_clear_message(table_run, case_id, host_vars
 
 
 def test_tags_vpc_eks_plan_only_the_network_and_cluster(emulators, table_run):
-    """The wired inputs of rds, elasticache, amazonmq and app_deploy do not break --tags vpc,eks.
+    """The wired inputs of rds, elasticache, amazonmq and app_deploy do not break --tags vpc,vpc_egress,eks.
 
     Check mode on the empty account walks every vpc and eks task (a real converge of the two
     roles is what the role scenarios do) and must touch no other service.
     """
     clear_logs(emulators)
     proc = subprocess.run(
-        [str(BIN / "ansible-playbook"), "-i", "inventories/local", "site.yml", "--tags", "vpc,eks", "--check"],
+        [str(BIN / "ansible-playbook"), "-i", "inventories/local", "site.yml", "--tags", "vpc,vpc_egress,eks", "--check"],
         cwd=REPO, env=playbook_env(emulators), text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=900,
     )
     assert proc.returncode == 0, proc.stdout[-6000:]
     assert "TASK [vpc : " in proc.stdout and "TASK [eks : " in proc.stdout, proc.stdout[-3000:]
+    assert "TASK [vpc_egress : present | Report what check mode cannot plan yet]" in proc.stdout, proc.stdout[-3000:]
     aws, k8s = logs(emulators)
     services = {c["service"] for c in aws}
     # On an empty account eks can read nothing yet (no VPC, no security groups): it plans.
