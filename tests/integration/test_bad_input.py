@@ -121,7 +121,7 @@ CASES = [
     ("rds_version_unsupported", {"rds_engine_version": "11"}, ["rds_engine_version", "major one of 14, 15, 16, 17, 18"]),
     ("rds_windows_overlap", {"rds_backup_window": "04:00-05:00"}, ["rds_backup_window: 04:00-05:00 must not overlap rds_maintenance_window", "must not overlap"]),
     ("rds_bool_string", {"rds_multi_az": "true"}, ["rds_multi_az", "must be a boolean"]),
-    ("rds_storage_type", {"rds_storage_type": "gp4"}, ["rds_storage_type", "must be one of: gp3, gp2, io1"]),
+    ("rds_storage_type", {"rds_storage_type": "gp4"}, ["rds_storage_type", "must be one of: gp3, gp2"]),
     # elasticache (issue #4: unknown node type, shards x replicas that cannot fail over)
     ("cache_unknown_node_type", {"elasticache_node_type": "cache.r6g.medium"}, ["elasticache_node_type", "family one of t3, t4g"]),
     ("cache_failover_without_replicas", {"elasticache_replicas_per_node_group": 0}, ["elasticache_replicas_per_node_group", "at least 1 replica per shard"]),
