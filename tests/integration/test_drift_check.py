@@ -1,8 +1,9 @@
 """playbooks/drift_check.yml and tools/drift.py on the converged emulated platform.
 
 In sync: exit 0 with no mutating AWS call (the AWS emulator's request log) and no Kubernetes
-write (the Kubernetes emulator's request log: only GETs, or writes with dryRun). Then six
-changes made out of band are each reported with expected and actual values, exit 2;
+write (the Kubernetes emulator's request log: only GETs, or writes with dryRun). Then seven
+changes made out of band (the read replica's Multi-AZ among them) are each reported with
+expected and actual values, exit 2;
 site.yml repairs them and the next check is clean. A check that cannot read is an error
 (exit 1 from tools/drift.py), not drift.
 """
@@ -22,6 +23,7 @@ from helpers import REPO, run
 ENV = "local"
 PREFIX = "card-platform-local"
 WRITER = f"{PREFIX}-postgres"
+REPLICA = f"{WRITER}-replica"
 
 
 def drift_tool(platform, *args: str, env: dict[str, str] | None = None):
@@ -73,6 +75,9 @@ def test_in_sync_without_any_write(platform):
 def inject_drift(platform) -> dict[str, str]:
     rds, ec2, eks, sm = (platform.client(s) for s in ("rds", "ec2", "eks", "secretsmanager"))
     rds.modify_db_instance(DBInstanceIdentifier=WRITER, BackupRetentionPeriod=7, ApplyImmediately=True)
+    # The inventory keeps the read replica single-AZ (rds_replica_multi_az: false).
+    rds.modify_db_instance(DBInstanceIdentifier=REPLICA, MultiAZ=True, ApplyImmediately=True)
+    assert rds.describe_db_instances(DBInstanceIdentifier=REPLICA)["DBInstances"][0]["MultiAZ"] is True
     vpc = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [PREFIX]}])["Vpcs"][0]["VpcId"]
     ec2.delete_tags(Resources=[vpc], Tags=[{"Key": "ManagedBy"}])
     eks.update_nodegroup_config(clusterName=PREFIX, nodegroupName="general",
@@ -96,6 +101,8 @@ def test_injected_drift_is_reported_then_repaired(platform):
 
     attrs, status = attributes(report, WRITER)
     assert status == "modified" and attrs["backup_retention_period"] == (30, 7)
+    attrs, status = attributes(report, REPLICA)
+    assert status == "modified" and attrs == {"multi_az": (False, True)}
     attrs, status = attributes(report, ids["vpc"])
     assert status == "modified" and attrs["tags.ManagedBy"] == ("ansible", None)
     attrs, status = attributes(report, f"{PREFIX}/general")
@@ -110,13 +117,14 @@ def test_injected_drift_is_reported_then_repaired(platform):
     assert status == "missing"
     attrs, status = attributes(report, f"{PREFIX}/rds/app")
     assert status == "missing" and attrs["exists"] == (True, False)
-    assert report["summary"]["drifted"] == 7  # the six changes; the HPA and its Deployment count apart
+    assert report["summary"]["drifted"] == 8  # the seven changes; the HPA and its Deployment count apart
 
     md = open(base + ".md", encoding="utf-8").read()
     assert "| card-platform-local-postgres | rds.db_instance | modified | backup_retention_period | 30 | 7 |" in md
     suite = ET.parse(base + ".xml").getroot().find("testsuite")
     failed = {case.get("name") for case in suite.findall("testcase") if case.find("failure") is not None}
-    assert {WRITER, ids["vpc"], f"{PREFIX}/general", f"{PREFIX}/rds/app"} <= failed
+    assert {WRITER, REPLICA, ids["vpc"], f"{PREFIX}/general", f"{PREFIX}/rds/app"} <= failed
+    assert f"| {REPLICA} | rds.db_instance (read replica) | modified | multi_az | false | true |" in md
 
     tool = drift_tool(platform)
     assert tool.returncode == 2 and "DRIFT" in tool.stdout
