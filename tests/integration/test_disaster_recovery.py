@@ -10,6 +10,10 @@ duration and equals the sum of the recorded steps it spans.
 db_promote_replica changes the platform (the replica becomes a writer and the application is
 re-pointed): it runs last, then the test deletes the promoted instance and converges site.yml
 again, which recreates the replica and points the application back at the writer.
+
+Every scenario runs under the throttling and 5xx the converge is tested with (issue #23): the
+fault rules of molecule/default/faults.json are on in the AWS emulator for the playbook run
+only (the test's own boto3 reads go unfaulted), and each run must have met some.
 """
 
 from __future__ import annotations
@@ -43,7 +47,10 @@ def time_scale(platform):
 
 
 def requests_since(platform, seq: int) -> list[dict]:
-    return requests.get(emulator(platform, "requests"), params={"since": seq}, timeout=10).json()
+    """The calls the emulator answered since seq (a call it answered with an injected fault
+    was retried: the retry is the call)."""
+    entries = requests.get(emulator(platform, "requests"), params={"since": seq}, timeout=10).json()
+    return [e for e in entries if not e.get("fault")]
 
 
 def last_seq(platform) -> int:
@@ -51,11 +58,33 @@ def last_seq(platform) -> int:
     return max((e.get("seq", 0) for e in entries), default=0)
 
 
+# The converge's throttling and 5xx (the NotFound-after-create rule there is for NAT gateways).
+CONVERGE_FAULTS = json.loads((REPO / "molecule" / "default" / "faults.json").read_text())
+FAULT_KINDS = ("throttle", "server_error")
+
+
+def injected(platform) -> dict[str, int]:
+    state = requests.get(emulator(platform, "faults"), timeout=10).json()
+    return {kind: state["injected_total"].get(kind, 0) for kind in FAULT_KINDS}
+
+
 def run_dr(platform, scenario: str, *extra: str, stamp_after: float | None = None):
+    """The DR playbook under the converge's faults; asserts the run met some."""
+    rules = [r for r in CONVERGE_FAULTS["rules"] if r["kind"] in FAULT_KINDS]
+    before = injected(platform)
+    requests.post(emulator(platform, "faults"), json={"seed": CONVERGE_FAULTS["seed"], "rules": rules},
+                  timeout=10).raise_for_status()
     started = time.time()
-    result = platform.playbook(
-        "playbooks/disaster_recovery.yml", "-e", f"dr_scenario={scenario}", "-e", "dr_poll_interval=1", *extra, timeout=900
-    )
+    try:
+        result = platform.playbook(
+            "playbooks/disaster_recovery.yml", "-e", f"dr_scenario={scenario}", "-e", "dr_poll_interval=1", *extra,
+            timeout=900,
+        )
+    finally:
+        requests.delete(emulator(platform, "faults"), timeout=10).raise_for_status()
+    met = {kind: count - before[kind] for kind, count in injected(platform).items()}
+    print(f"{scenario}: faults injected during the run {met}")
+    assert met["throttle"] > 0, f"{scenario}: the run met no throttling ({met})"
     reports = sorted((REPO / "reports").glob(f"dr-{scenario}-{ENV}-*.json"), key=lambda p: p.stat().st_mtime)
     fresh = [p for p in reports if p.stat().st_mtime >= started - 1]
     report = json.loads(fresh[-1].read_text()) if fresh else None
