@@ -11,10 +11,14 @@ the session's converged `platform`), so the file runs in any order and under pyt
   lifecycle delays on (RUN_TIME_SCALE) and every fault kind: throttling, transient 5xx and
   NotFound-after-create (FAULTS; the Molecule default scenario converges at issue #7's 20 %
   throttling, test_molecule_default.py). Afterwards every
-  resource is counted (EXPECTED): duplicates must be 0. Then every generated secret value
-  (read back from the emulated Secrets Manager) is searched for, raw, base64 and
-  JSON-escaped, in every byte the runs printed and in every file they wrote (reports/, the
-  kubeconfigs, Ansible's local and remote temp dirs, which a SIGKILL can leave behind).
+  resource is counted (EXPECTED): duplicates must be 0. Each killed run leaves its run lock
+  (issue #23: holder = that process, playbook, start, expiry hours ahead); a run without
+  `-e break_lock=<run ID>` is refused at once naming it, with no write but the losing
+  conditional PutItem; each next run breaks it by that run ID, and the final run releases its
+  own. Then every generated secret value (read back from the emulated Secrets Manager) is
+  searched for, raw, base64 and JSON-escaped, in every byte the runs printed and in every
+  file they wrote (reports/, the kubeconfigs, Ansible's local and remote temp dirs, which a
+  SIGKILL can leave behind).
 - test_destructive_playbooks_refuse_production_without_confirmation: disaster_recovery.yml
   on a production inventory (the local one renamed) is refused without the right
   `-e confirm=`, also in check mode, with zero requests in both emulators'
@@ -140,6 +144,29 @@ def clear_request_logs(plat) -> None:
 
 def last_seq(plat) -> int:
     return max((e["seq"] for e in aws_requests(plat)), default=0)
+
+
+# --------------------------------------------------------------------------------------------
+# The run lock (roles/run_lock): a killed run leaves it, the next run breaks it
+
+
+LOCK_TABLE = "card-platform-run-locks"
+LOCK_ID = "local/us-east-1"
+
+
+def run_lock(plat) -> dict[str, str]:
+    """The lock item of local/us-east-1 as the emulated DynamoDB holds it ({} when free)."""
+    found = aws_client(plat, "dynamodb").get_item(TableName=LOCK_TABLE, Key={"lock_id": {"S": LOCK_ID}},
+                                                  ConsistentRead=True)
+    return {k: next(iter(v.values())) for k, v in found.get("Item", {}).items()}
+
+
+def left_by_killed_run(plat, proc: subprocess.Popen) -> dict[str, str]:
+    """The lock a SIGKILLed site.yml left: held by that very process, for hours."""
+    lock = run_lock(plat)
+    assert lock.get("playbook") == "site.yml" and lock["holder"].endswith(f" pid {proc.pid}"), lock
+    assert int(lock["expires_at"]) - time.time() > 3600 and lock["started_at"].endswith("Z"), lock
+    return lock
 
 
 # --------------------------------------------------------------------------------------------
@@ -354,29 +381,50 @@ def test_interrupted_converges_leave_no_duplicates_and_leak_no_secret(tmp_path):
         # 1, 2. Killed right after a NAT gateway was created, while it is still pending, and right
         # after the writer was created, while it is still creating: the first of the two creates
         # site.yml makes kills run 1, the other one run 2.
+        # Each killed run leaves its run lock (issue #23): the next run breaks it by the run ID
+        # the refusal names (-e break_lock=<run ID>), never silently.
         pending = dict(TRANSITIONAL_KILLS)
+        dead: dict[str, str] = {}
         for number in (1, 2):
             seq = last_seq(plat)
             logs.append(tmp_path / f"run{number}.log")
-            proc = spawn(plat, tmp_path, logs[-1])
+            proc = spawn(plat, tmp_path, logs[-1], *(["-e", f"break_lock={dead['run_id']}"] if dead else []))
             hit = kill_when(proc, logs[-1], " or ".join(pending), created(plat, seq, set(pending)))
             label, still_transitional = pending.pop(hit["operation"])
             logs[-1] = logs[-1].rename(tmp_path / f"run{number}-killed-at-{label}.log")
             interruptions.append(f"{still_transitional(plat)} ({hit['killed_processes']} processes killed)")
+            dead = left_by_killed_run(plat, proc)
+
+            # The next run without break_lock is refused at once, naming the dead holder; it
+            # writes nothing (the conditional PutItem that lost is its only write).
+            if number == 1:
+                seq = last_seq(plat)
+                refused = run(["ansible-playbook", "-i", "inventories/local", "site.yml"], env=plat.env, timeout=300)
+                said = " ".join(refused.stdout.split())  # the message as one line, however it was wrapped
+                assert refused.returncode != 0, refused.stdout[-5000:]
+                assert f"is held by {dead['holder']} (run {dead['run_id']}, site.yml" in said, refused.stdout[-5000:]
+                assert f"-e break_lock={dead['run_id']}" in said
+                writes = [f"{e['service']}:{e['operation']}" for e in aws_requests(plat, since=seq) if e["mutating"]]
+                assert set(writes) == {"dynamodb:PutItem"}, writes
+                assert run_lock(plat) == dead
 
         # 3. Killed while the app is being applied (the first Deployment written).
         requests.delete(f"http://127.0.0.1:{plat.k8s_port}/emulator/requests", timeout=10).raise_for_status()
         logs.append(tmp_path / "run3-killed-at-app.log")
-        proc = spawn(plat, tmp_path, logs[-1])
+        proc = spawn(plat, tmp_path, logs[-1], "-e", f"break_lock={dead['run_id']}")
         hit = kill_when(proc, logs[-1], "a Deployment write", deployment_applied(plat))
         interruptions.append(f"app: {hit['method']} {hit['path']} ({hit['killed_processes']} processes killed)")
+        dead = left_by_killed_run(plat, proc)
 
-        # 4. The re-run converges, at -vvv --diff (scanned for secrets below).
+        # 4. The re-run breaks the last dead run's lock and converges, at -vvv --diff (scanned for
+        # secrets below); it releases its own lock at the end.
         seq = last_seq(plat)
         logs.append(tmp_path / "run4-final.log")
-        proc = spawn(plat, tmp_path, logs[-1], "-vvv", "--diff")
+        proc = spawn(plat, tmp_path, logs[-1], "-vvv", "--diff", "-e", f"break_lock={dead['run_id']}")
         assert proc.wait(timeout=900) == 0, logs[-1].read_text()[-15000:]
         assert recap(logs[-1].read_text())["failed"] == 0
+        assert f"Broke run lock {LOCK_ID} of {dead['holder']} (run {dead['run_id']}" in " ".join(logs[-1].read_text().split())
+        assert run_lock(plat) == {}
 
         # Faults were injected throughout, and the platform waited for transitional states.
         stats = requests.get(f"{plat.endpoint_url}/_emulator/stats", timeout=10).json()
