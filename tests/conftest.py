@@ -26,6 +26,7 @@ HEAVIEST_FIRST = [
     "integration/test_drift_check.py",
     "integration/test_rollout.py",
     "integration/test_check_mode.py",
+    "integration/test_partial_runs.py",
     "integration/test_run_lock.py",
     "integration/test_role_scenarios.py",
     "integration/test_reliability.py",
@@ -37,7 +38,7 @@ HEAVIEST_FIRST = [
 # The files that use the session's converged `platform` (tests/integration/conftest.py) run on
 # one worker, one after the other: each worker that runs one of them converges a platform of
 # its own (~200 s of two cores), and they leave it converged for each other.
-SHARED_PLATFORM = HEAVIEST_FIRST[:5]
+SHARED_PLATFORM = HEAVIEST_FIRST[:6]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

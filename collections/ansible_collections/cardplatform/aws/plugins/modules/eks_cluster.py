@@ -164,6 +164,15 @@ updates:
   returned: always
   type: list
   elements: dict
+replacement_needed:
+  description:
+    - On failure, the changes EKS cannot make to an existing cluster (a lower version, another
+      Secrets encryption key, an authentication mode back to an earlier one), each as
+      C(setting (current -> requested)). Also in check mode, so a read can refuse them first.
+  returned: when such a change is refused
+  type: list
+  elements: str
+  sample: ["version (1.31 -> 1.30)"]
 """
 
 import copy
@@ -284,7 +293,8 @@ class ClusterManager(eks.EKSResourceManager):
         if not wanted or not have or version_tuple(wanted) == version_tuple(have):
             return
         if version_tuple(wanted) < version_tuple(have):
-            self.module.fail_json(msg=f"Cluster {self.name} runs {have}; EKS cannot downgrade to {wanted}")
+            self.module.fail_json(msg=f"Cluster {self.name} runs {have}; EKS cannot downgrade to {wanted}",
+                                  replacement_needed=[f"version ({have} -> {wanted})"])
         major, minor = version_tuple(have)[:2]
         target_minor = version_tuple(wanted)[1]
         for step in range(minor + 1, target_minor + 1):
@@ -337,7 +347,8 @@ class ClusterManager(eks.EKSResourceManager):
             return
         if keys:
             self.module.fail_json(
-                msg=f"Cluster {self.name} encrypts Secrets with {keys[0]}; EKS cannot change the key to {key}"
+                msg=f"Cluster {self.name} encrypts Secrets with {keys[0]}; EKS cannot change the key to {key}",
+                replacement_needed=[f"encryption_kms_key_arn ({keys[0]} -> {key})"],
             )
         config = [{"resources": ["secrets"], "provider": {"keyArn": key}}]
         self._call_update("AssociateEncryptionConfig", "associate_encryption_config", encryptionConfig=config)
@@ -352,7 +363,8 @@ class ClusterManager(eks.EKSResourceManager):
             return
         if AUTHENTICATION_MODES.index(wanted) < AUTHENTICATION_MODES.index(have):
             self.module.fail_json(
-                msg=f"Cluster {self.name} uses authentication mode {have}; EKS cannot change it back to {wanted}"
+                msg=f"Cluster {self.name} uses authentication mode {have}; EKS cannot change it back to {wanted}",
+                replacement_needed=[f"authentication_mode ({have} -> {wanted})"],
             )
         for step in AUTHENTICATION_MODES[AUTHENTICATION_MODES.index(have) + 1:AUTHENTICATION_MODES.index(wanted) + 1]:
             self._call_update("AccessConfigUpdate", "update_cluster_config", accessConfig={"authenticationMode": step})

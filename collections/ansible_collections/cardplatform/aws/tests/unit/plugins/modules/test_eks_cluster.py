@@ -126,6 +126,16 @@ def test_downgrade_fails(eks, network, capsys):
     result = run_module(module_under_test, args(network, version="1.32"), capsys)
     assert result["failed"] is True
     assert "cannot downgrade" in result["msg"]
+    assert result["replacement_needed"] == ["version (1.33 -> 1.32)"]
+
+
+def test_check_mode_refuses_a_downgrade_as_a_read(eks, network, capsys):
+    """The eks role's guard: a check-mode call with only the settings EKS cannot change."""
+    run_module(module_under_test, args(network), capsys)
+    result = run_module(module_under_test, {"name": "card", "version": "1.32", "state": "present"}, capsys,
+                        check_mode=True)
+    assert result["failed"] is True and result["replacement_needed"] == ["version (1.33 -> 1.32)"]
+    assert eks.describe_cluster(name="card")["cluster"]["version"] == "1.33"
 
 
 def test_encryption_key_cannot_change(eks, network, capsys):
