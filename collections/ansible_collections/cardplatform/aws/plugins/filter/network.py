@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""subnet_plan: the vpc role's subnets, one per tier and AZ, and what is wrong with its inputs.
+"""subnet_plan: the vpc role's subnets, one per tier and AZ, and what is wrong with its inputs;
+route_table_plan: the vpc_egress role's route tables for those subnets.
 
     vpc_cidr_block | cardplatform.aws.subnet_plan(vpc_azs, vpc_subnet_tiers, vpc_region)
     -> {"subnets": [{tier, kind, az, cidr, first, last, tags}], "errors": [message, ...]}
@@ -9,6 +10,16 @@ CIDRs follow Terraform's cidrsubnet(vpc_cidr, newbits, netnum_offset + az_index)
 tier lists its `cidrs` (one per AZ, in AZ order). Each message names the variable, what is
 wrong and what is allowed (roles/vpc/meta/rules.yml reports them before any API call;
 tasks/start.yml and absent_network.yml use the subnets).
+
+    vpc_egress__subnets | cardplatform.aws.route_table_plan(name, igw_id, nat_gateway_ids_by_az,
+                                                            enable_nat_gateway, single_nat_az)
+    -> [{kind, tier, az, name, subnets, routes, plannable}]
+
+One public table (<name>-public: every subnet of a public tier, 0.0.0.0/0 to the internet
+gateway); one table per AZ of each private tier (<name>-<tier>-<az>: 0.0.0.0/0 to the NAT
+gateway of its AZ, or of single_nat_az when it is set; no route without NAT gateways); one
+table per isolated tier (<name>-<tier>: no route out). A private table whose NAT gateway
+has no ID yet (check mode) is `plannable: false`. Subnets without an ID are left out.
 """
 
 from __future__ import annotations
@@ -133,6 +144,32 @@ def subnet_plan(vpc_cidr_block, vpc_azs, vpc_subnet_tiers, vpc_region):
     return {"subnets": subnets, "errors": errors}
 
 
+def route_table_plan(subnets, name, igw_id, nat_gateway_ids_by_az, enable_nat_gateway=True, single_nat_az=""):
+    if not isinstance(subnets, Sequence) or isinstance(subnets, str) or not all(isinstance(s, Mapping) for s in subnets):
+        raise AnsibleFilterError(f"route_table_plan: expected a list of subnets ({{tier, az, kind, id}}), got {subnets!r}")
+    if not isinstance(nat_gateway_ids_by_az, Mapping):
+        raise AnsibleFilterError(f"route_table_plan: nat_gateway_ids_by_az must be a dict, got {nat_gateway_ids_by_az!r}")
+    known = [s for s in subnets if s.get("id")]
+
+    def ids(kind, tier=None):
+        return [s["id"] for s in known if s.get("kind") == kind and (tier is None or s.get("tier") == tier)]
+
+    plan = [{"kind": "public", "tier": "public", "az": "", "name": f"{name}-public", "subnets": ids("public"),
+             "routes": [{"dest": "0.0.0.0/0", "gateway_id": igw_id}], "plannable": True}]
+    for subnet in known:
+        if subnet.get("kind") != "private":
+            continue
+        nat_id = str(nat_gateway_ids_by_az.get(single_nat_az or subnet["az"]) or "") if enable_nat_gateway else ""
+        plan.append({"kind": "private", "tier": subnet["tier"], "az": subnet["az"],
+                     "name": f"{name}-{subnet['tier']}-{subnet['az']}", "subnets": [subnet["id"]],
+                     "routes": [{"dest": "0.0.0.0/0", "nat_gateway_id": nat_id}] if enable_nat_gateway else [],
+                     "plannable": not enable_nat_gateway or bool(nat_id)})
+    for tier in dict.fromkeys(s.get("tier") for s in known if s.get("kind") == "isolated"):
+        plan.append({"kind": "isolated", "tier": tier, "az": "", "name": f"{name}-{tier}", "subnets": ids("isolated", tier),
+                     "routes": [], "plannable": True})
+    return plan
+
+
 class FilterModule:
     def filters(self):
-        return {"subnet_plan": subnet_plan}
+        return {"subnet_plan": subnet_plan, "route_table_plan": route_table_plan}

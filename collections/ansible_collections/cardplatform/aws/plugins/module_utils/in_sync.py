@@ -3,9 +3,8 @@
 """Read gates: would a collection module change a resource, as an ``*_info`` module read it?
 
 The roles read once and run the (read-heavy) module only for a missing or drifted resource:
-the action plugins cardplatform.aws.ec2_security_group, kms_key and secretsmanager_secret
-(plugins/action/, through plugins/plugin_utils/read_gate.py) ask the functions below, and so
-do the ``*_in_sync`` filters (plugins/filter/in_sync.py) the vpc and secrets roles still use.
+the action plugins of the same names (plugins/action/, through plugins/plugin_utils/read_gate.py)
+ask the functions below.
 
 Each function takes the read (``current``) and the arguments the module would get (``args``,
 without the connection options) and returns the resource as read when the module would change
@@ -47,11 +46,18 @@ security_group(current, args)
     with rule_desc as its description; proto all/-1 means every port. Anything else (IPv6,
     prefix lists, ICMP, numeric protocols, a group_name naming another group, ingress rules
     omitted with purge_rules) is not judged.
+
+ec2_vpc_net, ec2_vpc_subnet, ec2_vpc_nat_gateway, ec2_vpc_route_table, ec2_vpc_endpoint, ec2_tag
+    current: the list the amazon.aws *_info module returns (vpcs, subnets, result,
+    route_tables, vpc_endpoints), e.g. every resource of the VPC read at once; for ec2_tag the
+    resource's tags. What each compares is in its docstring and plugins/modules/<name>.py; tags
+    as for kms_key (a list of key/value pairs is read as a dict).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections.abc import Mapping
 
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -319,3 +325,223 @@ def security_group(current, args):
     ):
         return None
     return group
+
+
+# --- the VPC's own resources (amazon.aws.ec2_vpc_*, ec2_tag) ------------------------------
+
+
+def _tag_dict(tags, what):
+    """Tags as a dict: the info modules return a dict, or AWS's list of key/value (Key/Value) pairs."""
+    if not isinstance(tags, (list, tuple)):
+        return tags
+    out = {}
+    for tag in tags:
+        if not isinstance(tag, Mapping):
+            raise ReadGateError(f"{what}: each tag must be a dict, got {type(tag).__name__}")
+        out[tag.get("key", tag.get("Key"))] = tag.get("value", tag.get("Value"))
+    return out
+
+
+def _vpc_tags_in_sync(current, args, what, extra=None, purge_default=True):
+    wanted = args.get("tags")
+    if extra:
+        wanted = {**(wanted or {}), **extra}
+    return _tags_in_sync(_tag_dict(current.get("tags"), what), wanted, _flag(args, "purge_tags", purge_default), what)
+
+
+def _one(entries, match):
+    found = [entry for entry in entries if match(entry)]
+    return found[0] if len(found) == 1 else None
+
+
+def _ids(values, prefix):
+    """Resource IDs as a sorted list; anything else (a CIDR or Name the module resolves itself) is not judged."""
+    values = [str(v) for v in _as_list(values)]
+    if not all(v.startswith(prefix) for v in values):
+        raise _NotJudged(f"not {prefix}IDs")
+    return sorted(values)
+
+
+@_gate
+@_judged("name", "cidr_block", "dns_support", "dns_hostnames", "tags", "purge_tags", "multi_ok", "tenancy",
+         "purge_cidrs", "state")
+def ec2_vpc_net(current, args):
+    """The VPC (an entry of ec2_vpc_net_info's vpcs, plus ``name``) when amazon.aws.ec2_vpc_net would change nothing."""
+    cidrs = _as_list(args.get("cidr_block"))
+    if len(cidrs) != 1 or _flag(args, "multi_ok", False) or _flag(args, "purge_cidrs", False) or not args.get("name"):
+        return None
+    support, hostnames = _flag(args, "dns_support", True), _flag(args, "dns_hostnames", True)
+    if hostnames and not support:
+        return None  # the module refuses it
+    vpc = _one(_entries(current, "ec2_vpc_net"),
+               lambda v: _tag_dict(v.get("tags"), "ec2_vpc_net").get("Name") == args["name"] and v.get("cidr_block") == cidrs[0])
+    if vpc is None or vpc.get("state") != "available":
+        return None
+    associated = [a.get("cidr_block") for a in vpc.get("cidr_block_association_set") or []
+                  if (a.get("cidr_block_state") or {}).get("state") not in ("disassociating", "disassociated")]
+    if cidrs[0] not in associated:
+        return None
+    if vpc.get("enable_dns_support") is not support or vpc.get("enable_dns_hostnames") is not hostnames:
+        return None
+    if args.get("tags") is not None and not _vpc_tags_in_sync(vpc, args, "ec2_vpc_net", {"Name": args["name"]}):
+        return None
+    return {**vpc, "name": args["name"]}
+
+
+@_gate
+@_judged("vpc_id", "cidr", "az", "map_public", "assign_instances_ipv6", "ipv6_cidr", "tags", "purge_tags",
+         "wait", "wait_timeout", "state")
+def ec2_vpc_subnet(current, args):
+    """The subnet (an entry of ec2_vpc_subnet_info's subnets) when amazon.aws.ec2_vpc_subnet would change nothing."""
+    if args.get("ipv6_cidr") or _flag(args, "assign_instances_ipv6", False):
+        return None
+    cidr = str(ipaddress.ip_network(str(args.get("cidr")), strict=False))
+    subnet = _one(_entries(current, "ec2_vpc_subnet"),
+                  lambda s: s.get("cidr_block") == cidr and s.get("vpc_id") == args.get("vpc_id"))
+    if subnet is None or subnet.get("state") != "available":
+        return None
+    if args.get("az") and subnet.get("availability_zone") != args["az"]:
+        return None
+    if subnet.get("map_public_ip_on_launch") is not _flag(args, "map_public", False):
+        return None
+    if subnet.get("assign_ipv6_address_on_creation") is not False:
+        return None
+    if any((a.get("ipv6_cidr_block_state") or {}).get("state", "unknown") != "disassociated"
+           for a in subnet.get("ipv6_cidr_block_association_set") or []):
+        return None
+    if not _vpc_tags_in_sync(subnet, args, "ec2_vpc_subnet"):
+        return None
+    return subnet
+
+
+@_gate
+@_judged("subnet_id", "connectivity_type", "if_exist_do_not_create", "tags", "purge_tags", "wait", "wait_timeout",
+         "release_eip", "state")
+def ec2_vpc_nat_gateway(current, args):
+    """The gateway (an entry of ec2_vpc_nat_gateway_info's result) when amazon.aws.ec2_vpc_nat_gateway would change nothing."""
+    if not _flag(args, "if_exist_do_not_create", False) or not args.get("subnet_id"):
+        return None  # without it the module looks gateways up by their Elastic IP too
+    gateway = _one(_entries(current, "ec2_vpc_nat_gateway"),
+                   lambda g: g.get("subnet_id") == args["subnet_id"] and g.get("state") in ("pending", "available"))
+    if gateway is None or gateway.get("state") != "available":
+        return None
+    if (gateway.get("connectivity_type") or "public") != (args.get("connectivity_type") or "public"):
+        return None
+    if not _vpc_tags_in_sync(gateway, args, "ec2_vpc_nat_gateway"):
+        return None
+    return gateway
+
+
+ROUTE_TARGETS = frozenset(("gateway_id", "nat_gateway_id", "instance_id", "network_interface_id",
+                           "vpc_peering_connection_id", "transit_gateway_id", "carrier_gateway_id"))
+
+
+def _wanted_routes(routes):
+    out = []
+    for route in _as_list(routes):
+        if not isinstance(route, Mapping):
+            raise ReadGateError(f"ec2_vpc_route_table: each route must be a dict, got {type(route).__name__}")
+        route = {k: str(v) for k, v in route.items() if v not in (None, "")}
+        dest = route.pop("dest", "")
+        if set(route) - ROUTE_TARGETS or len(route) != 1 or ":" in dest or dest.startswith("pl-") or not dest:
+            raise _NotJudged("route")  # IPv6, prefix lists, no or several targets: the module decides
+        if route.get("gateway_id") == "igw":
+            raise _NotJudged("gateway_id igw")  # the module looks the VPC's internet gateway up
+        if route.get("gateway_id", "").startswith("nat-"):
+            route = {"nat_gateway_id": route["gateway_id"]}
+        out.append({"destination_cidr_block": str(ipaddress.ip_network(dest, strict=False)), **route})
+    return out
+
+
+def _current_routes(routes):
+    """The routes CreateRoute made, as the module compares them; prefix-list routes (gateway endpoints') left out."""
+    return [{k: v for k, v in route.items() if k not in ("origin", "state") and v}
+            for route in routes or []
+            if route.get("origin") == "CreateRoute" and not route.get("destination_prefix_list_id")]
+
+
+def _same(wanted, current, purge):
+    def key(item):
+        return tuple(sorted((k, str(v)) for k, v in item.items()))
+
+    wanted, current = sorted(map(key, wanted)), sorted(map(key, current))
+    return wanted == current if purge else set(wanted) <= set(current)
+
+
+@_gate
+@_judged("vpc_id", "lookup", "route_table_id", "tags", "purge_tags", "subnets", "purge_subnets", "routes",
+         "purge_routes", "propagating_vgw_ids", "state")
+def ec2_vpc_route_table(current, args):
+    """The table (an entry of ec2_vpc_route_table_info's route_tables) when amazon.aws.ec2_vpc_route_table would change nothing."""
+    if args.get("propagating_vgw_ids"):
+        return None
+    tables = _entries(current, "ec2_vpc_route_table")
+    if (args.get("lookup") or "tag") == "id":
+        table = _one(tables, lambda t: args.get("route_table_id") and t.get("id") == args["route_table_id"])
+    else:
+        wanted = tags_of(args.get("tags"), "ec2_vpc_route_table")
+        if not wanted:
+            return None  # no lookup without tags: the module creates a table
+        table = _one(tables, lambda t: t.get("vpc_id") == args.get("vpc_id") and wanted.items()
+                     <= tags_of(_tag_dict(t.get("tags"), "ec2_vpc_route_table"), "ec2_vpc_route_table").items())
+    if table is None or not _vpc_tags_in_sync(table, args, "ec2_vpc_route_table"):
+        return None
+    associations = [a for a in table.get("associations") or [] if not a.get("main")]
+    if any(a.get("gateway_id") for a in associations):
+        return None  # a gateway edge association
+    if any((a.get("association_state") or {}).get("state", "associated") != "associated" for a in associations):
+        return None
+    if args.get("subnets") is not None:
+        have = sorted(a["subnet_id"] for a in associations if a.get("subnet_id"))
+        want = _ids(args["subnets"], "subnet-")
+        if not (have == want if _flag(args, "purge_subnets", True) else set(want) <= set(have)):
+            return None
+    if args.get("routes") is not None or _flag(args, "purge_routes", True):
+        if not _same(_wanted_routes(args.get("routes")), _current_routes(table.get("routes")), _flag(args, "purge_routes", True)):
+            return None
+    return table
+
+
+# The policy AWS gives an endpoint created without one (full access).
+DEFAULT_ENDPOINT_POLICY = {"Version": "2008-10-17",
+                           "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
+
+
+@_gate
+@_judged("vpc_id", "service", "vpc_endpoint_type", "route_table_ids", "vpc_endpoint_subnets",
+         "vpc_endpoint_security_groups", "tags", "purge_tags", "wait", "wait_timeout", "state")
+def ec2_vpc_endpoint(current, args):
+    """The endpoint (an entry of ec2_vpc_endpoint_info's vpc_endpoints) when it is as amazon.aws.ec2_vpc_endpoint would create it."""
+    kind = args.get("vpc_endpoint_type") or "Gateway"
+    route_tables = _ids(args.get("route_table_ids"), "rtb-")
+    endpoint = _one(_entries(current, "ec2_vpc_endpoint"),
+                    lambda e: e.get("vpc_id") == args.get("vpc_id") and e.get("service_name") == args.get("service")
+                    and "route_table_ids" in e and sorted(e["route_table_ids"] or []) == route_tables)
+    if endpoint is None or endpoint.get("state") != "available" or endpoint.get("vpc_endpoint_type") != kind:
+        return None
+    if not _vpc_tags_in_sync(endpoint, args, "ec2_vpc_endpoint"):
+        return None
+    policy = endpoint.get("policy_document")
+    if (json.loads(policy) if isinstance(policy, str) and policy else policy) != DEFAULT_ENDPOINT_POLICY:
+        return None
+    if kind == "Interface":
+        if sorted(endpoint.get("subnet_ids") or []) != _ids(args.get("vpc_endpoint_subnets"), "subnet-"):
+            return None
+        groups = sorted(g.get("group_id") for g in endpoint.get("groups") or [])
+        if groups != _ids(args.get("vpc_endpoint_security_groups"), "sg-") or endpoint.get("private_dns_enabled") is not True:
+            return None
+    return endpoint
+
+
+@_gate
+@_judged("resource", "tags", "purge_tags", "state")
+def ec2_tag(current, args):
+    """The resource's tags (``current``: its ``tags`` as an *_info module read them) when amazon.aws.ec2_tag would change nothing."""
+    if current is None or args.get("tags") is None:
+        return None
+    tags = _tag_dict(current, "ec2_tag")
+    if not isinstance(tags, Mapping):
+        raise ReadGateError(f"ec2_tag: expected the resource's tags, got {type(tags).__name__}")
+    if not _tags_in_sync(tags, args["tags"], _flag(args, "purge_tags", False), "ec2_tag"):
+        return None
+    return {"tags": dict(tags)}

@@ -1,14 +1,17 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Base of the read-gate action plugins (plugins/action/ec2_security_group.py, kms_key.py,
-secretsmanager_secret.py).
+"""Base of the read-gate action plugins (plugins/action/: ec2_security_group, kms_key,
+secretsmanager_secret, ec2_vpc_net, ec2_vpc_subnet, ec2_vpc_nat_gateway, ec2_vpc_route_table,
+ec2_vpc_endpoint, ec2_tag).
 
 A read gate takes the options of a collection module plus ``current``, what an ``*_info``
 module read of the resource. When the module would change nothing (the comparison of
 plugins/module_utils/in_sync.py) it returns ``changed: false`` and the resource as read, in
 the keys the module returns, without any API call; otherwise it runs the module with the
 same options (``current`` left out) through ``_execute_module``, so that the module's own
-check mode, diff and errors apply. Without ``current`` it always runs the module.
+check mode, diff and errors apply. Without ``current`` it always runs the module. With
+``async``/``poll`` the module runs as an async job, as the normal action runs one; a resource
+in sync is answered at once (no ``ansible_job_id`` in the result).
 
 The module gets the module_defaults a task calling it directly would get (group/aws for
 amazon.aws and community.aws modules) under the options given to the action, which already
@@ -52,7 +55,7 @@ class ReadGateAction(ActionBase):
     MODULE = ""  # FQCN of the module the action stands in for
     TRANSFERS_FILES = False
     _supports_check_mode = True
-    _supports_async = False
+    _supports_async = True
 
     @staticmethod
     def gate(current, options):
@@ -85,6 +88,9 @@ class ReadGateAction(ActionBase):
                 result.update(self.in_sync_result(resource))
                 result["changed"] = False
                 return result
-        result = merge_hash(result, self._execute_module(module_name=self.MODULE, module_args=options, task_vars=task_vars))
-        self._remove_tmp_path(self._connection._shell.tmpdir)
+        wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
+        result = merge_hash(result, self._execute_module(module_name=self.MODULE, module_args=options,
+                                                         task_vars=task_vars, wrap_async=wrap_async))
+        if not wrap_async:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
         return result

@@ -53,7 +53,8 @@ class Gate:
         connection._shell.tmpdir = None
         action = self.plugin.ActionModule(task, connection, MagicMock(), loader=None, templar=None)
 
-        def execute(module_name, module_args, task_vars):
+        def execute(module_name, module_args, task_vars, wrap_async=False):
+            assert wrap_async is False
             self.calls.append((module_name, dict(module_args)))
             return run_module(MODULES[module_name], module_args, self.capsys, check_mode=check_mode, diff=diff)
 

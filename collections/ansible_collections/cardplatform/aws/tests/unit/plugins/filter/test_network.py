@@ -101,3 +101,42 @@ def test_tier_errors_name_the_tier(tier, message):
 def test_wrong_argument_types_are_filter_errors():
     with pytest.raises(AnsibleFilterError):
         subnet_plan("10.0.0.0/16", "us-east-1a", TIERS, "us-east-1")
+
+
+# --- route_table_plan ------------------------------------------------------------------------
+
+from ansible_collections.cardplatform.aws.plugins.filter.network import route_table_plan  # noqa: E402
+
+SUBNETS = [{"tier": t, "az": az, "kind": k, "id": f"subnet-{t}-{az[-1]}"}
+           for t, k in (("public", "public"), ("private", "private"), ("data", "isolated")) for az in AZS[:2]]
+
+
+def test_route_table_plan_per_az_nat_gateways():
+    plan = route_table_plan(SUBNETS, "p", "igw-1", {"us-east-1a": "nat-a", "us-east-1b": "nat-b"})
+    assert plan == [
+        {"kind": "public", "tier": "public", "az": "", "name": "p-public", "subnets": ["subnet-public-a", "subnet-public-b"],
+         "routes": [{"dest": "0.0.0.0/0", "gateway_id": "igw-1"}], "plannable": True},
+        {"kind": "private", "tier": "private", "az": "us-east-1a", "name": "p-private-us-east-1a", "subnets": ["subnet-private-a"],
+         "routes": [{"dest": "0.0.0.0/0", "nat_gateway_id": "nat-a"}], "plannable": True},
+        {"kind": "private", "tier": "private", "az": "us-east-1b", "name": "p-private-us-east-1b", "subnets": ["subnet-private-b"],
+         "routes": [{"dest": "0.0.0.0/0", "nat_gateway_id": "nat-b"}], "plannable": True},
+        {"kind": "isolated", "tier": "data", "az": "", "name": "p-data", "subnets": ["subnet-data-a", "subnet-data-b"],
+         "routes": [], "plannable": True},
+    ]
+
+
+def test_route_table_plan_single_nat_no_nat_and_check_mode():
+    single = route_table_plan(SUBNETS, "p", "igw-1", {"us-east-1a": "nat-a"}, True, "us-east-1a")
+    assert [p["routes"] for p in single if p["kind"] == "private"] == [[{"dest": "0.0.0.0/0", "nat_gateway_id": "nat-a"}]] * 2
+    none = route_table_plan(SUBNETS, "p", "igw-1", {}, False, "")
+    assert [(p["routes"], p["plannable"]) for p in none if p["kind"] == "private"] == [([], True)] * 2
+    planned = route_table_plan(SUBNETS, "p", "igw-1", {}, True, "")   # check mode: no NAT gateway IDs yet
+    assert [p["plannable"] for p in planned] == [True, False, False, True]
+    unknown = route_table_plan([{**s, "id": ""} if s["tier"] == "data" else s for s in SUBNETS], "p", "igw-1", {})
+    assert [p["name"] for p in unknown] == ["p-public", "p-private-us-east-1a", "p-private-us-east-1b"]
+
+
+@pytest.mark.parametrize("subnets, nat_ids", [("subnet-1", {}), ([["subnet-1"]], {}), (SUBNETS, ["nat-a"])])
+def test_route_table_plan_bad_input(subnets, nat_ids):
+    with pytest.raises(AnsibleFilterError, match="route_table_plan"):
+        route_table_plan(subnets, "p", "igw-1", nat_ids)
