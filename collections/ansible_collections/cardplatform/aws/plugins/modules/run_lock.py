@@ -262,6 +262,13 @@ class RunLock(AWSResourceManager):
         return self.call("describe_table", "Failed to describe the lock table", NO_TABLE, TableName=self.table) is not None
 
 
+def warn(module, msg):
+    """A warning in the task's result. Through the AnsibleModule underneath: amazon.aws 10.1's
+    AnsibleAWSModule.warn also passes its warnings to exit_json, which ansible-core 2.19
+    reports as deprecated (it returns a module's warnings by itself)."""
+    module._module.warn(msg)  # pylint: disable=protected-access
+
+
 def refuse(module, lock, result, why):
     module.fail_json(
         msg=(f"{why}: run lock {module.params['lock_id']} is held by {describe(lock)}. Nothing was changed. "
@@ -290,11 +297,11 @@ def acquire(module, manager, result):
         if broken:
             result["previous"] = broken
             manager.changed = True
-            module.warn(f"Broke run lock {p['lock_id']} of {describe(broken)} (break_run_id).")
+            warn(module, f"Broke run lock {p['lock_id']} of {describe(broken)} (break_run_id).")
         elif current and current.get("run_id") != p["run_id"]:
             refuse(module, current, result, f"break_run_id {p['break_run_id']} does not name the holder")
         else:
-            module.warn(f"break_run_id {p['break_run_id']}: run lock {p['lock_id']} was not held by that run; nothing broken.")
+            warn(module, f"break_run_id {p['break_run_id']}: run lock {p['lock_id']} was not held by that run; nothing broken.")
 
     # Refused with nothing to show: the table is missing, or the lock was released between the
     # write and the read. Either way, one more try (after creating the table) settles it.
@@ -315,7 +322,7 @@ def acquire(module, manager, result):
     manager.changed = True
     if other and other.get("run_id") != p["run_id"]:
         result["previous"] = other
-        module.warn(f"Took over the expired run lock {p['lock_id']} of {describe(other)}.")
+        warn(module, f"Took over the expired run lock {p['lock_id']} of {describe(other)}.")
     result["lock"] = manager.read()
 
 
@@ -333,11 +340,11 @@ def release(module, manager, result):
     result.update(previous=deleted, lock=current, held_by_other=bool(current))
     manager.changed = bool(deleted)
     if deleted and p["state"] == "broken":
-        module.warn(f"Broke run lock {p['lock_id']} of {describe(deleted)}.")
+        warn(module, f"Broke run lock {p['lock_id']} of {describe(deleted)}.")
     if current and p["state"] == "broken":
         refuse(module, current, result, f"Not broken: run {p['run_id']} does not hold it")
     if current:
-        module.warn(f"Run lock {p['lock_id']} is now held by {describe(current)}: this run's lock expired "
+        warn(module, f"Run lock {p['lock_id']} is now held by {describe(current)}: this run's lock expired "
                     "before the run ended (raise the lock's ttl); left to its holder.")
 
 
