@@ -18,7 +18,7 @@ DOCUMENTATION = r"""
 name: run_lock
 type: aggregate
 short_description: Release the run locks a failed playbook run still holds
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - At the end of a playbook, releases every run lock (M(cardplatform.aws.run_lock), taken by
     the project's run_lock role) that a host of this run took and did not release because it

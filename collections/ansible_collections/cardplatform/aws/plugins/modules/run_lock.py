@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: run_lock
 short_description: Take, release or break a run lock held in a DynamoDB table
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - One mutating playbook run per lock (the platform locks each environment and region); the
     lock is an item of a DynamoDB table, written with a conditional C(PutItem) so that two runs
