@@ -97,8 +97,13 @@ def clear_request_logs(platform) -> None:
 
 
 def writes(platform) -> tuple[list, list]:
+    """The platform's writes, AWS and Kubernetes. The run lock's own items (DynamoDB) are not
+    the platform's: a run that took the lock must have released it (PutItem, then DeleteItem)."""
     with urllib.request.urlopen(f"{platform.endpoint_url}/_emulator/requests", timeout=10) as resp:
-        aws = [e for e in json.load(resp) if e["mutating"]]
+        entries = [e for e in json.load(resp) if e["mutating"]]
+    lock = [e["operation"] for e in entries if e["service"] == "dynamodb"]
+    assert lock in ([], ["PutItem", "DeleteItem"]), lock
+    aws = [e for e in entries if e["service"] != "dynamodb"]
     with urllib.request.urlopen(f"http://127.0.0.1:{platform.k8s_port}/emulator/requests", timeout=10) as resp:
         # A server-side dry run (check mode's preview) writes nothing.
         k8s = [e for e in json.load(resp)["items"]
