@@ -27,7 +27,7 @@ HEAVIEST_FIRST = [
     "integration/test_rollout.py",
     "integration/test_check_mode.py",
     "integration/test_partial_runs.py",
-    "integration/test_run_lock.py",
+    "integration/test_run_lock_concurrency.py",
     "integration/test_role_scenarios.py",
     "integration/test_reliability.py",
     "integration/test_molecule_default.py",

@@ -14,7 +14,7 @@ def dynamodb_atomic_conditional_writes() -> None:
 
     moto 5.2.5 evaluates a ConditionExpression and then writes, with nothing in between held:
     the server answers each request on a thread of its own, so two runs racing for the same
-    lock item (tests/integration/test_run_lock.py starts two converges together) could both
+    lock item (tests/integration/test_run_lock_concurrency.py starts two converges together) could both
     see it free and both "win". Serialize the writes of the backend.
     """
     from moto.dynamodb.models import DynamoDBBackend
