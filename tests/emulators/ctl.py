@@ -15,8 +15,10 @@ Settings come from the environment (or the matching flags):
                                         installed, and ESO's controller is simulated against the
                                         AWS emulator started next to it
 
-The Kubernetes emulator writes its kubeconfig to ``$EMULATOR_STATE_DIR/kubeconfig``.
-Both listen on 127.0.0.1 only.
+The Kubernetes emulator writes its kubeconfig to ``$EMULATOR_STATE_DIR/kubeconfig`` and serves a
+Helm chart repository of stand-in charts (packaged at start into ``$EMULATOR_STATE_DIR/charts``):
+``http://127.0.0.1:$K8S_EMULATOR_PORT/charts/<repo>`` for the repos eks-charts, autoscaler and
+external-secrets (``status`` prints the URL). Both listen on 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ def emulators(state_dir: Path, aws_port: int, k8s_port: int) -> list[Emulator]:
                 str(k8s_port),
                 "--kubeconfig",
                 str(state_dir / "kubeconfig"),
+                "--charts-dir",
+                str(state_dir / "charts"),
                 "--crds",
                 os.environ.get("K8S_EMULATOR_CRDS", "external-secrets"),
                 "--aws-endpoint",
@@ -149,6 +153,9 @@ def status(state_dir: Path, emus: list[Emulator]) -> int:
         pid = read_pid(state_dir / f"{emu.name}.pid")
         running = pid is not None and port_open(emu.port)
         print(f"{emu.name}: {'running (pid %d, 127.0.0.1:%d)' % (pid, emu.port) if running else 'stopped'}")
+        if emu.name == "k8s" and running:
+            repos = sorted(p.name for p in (state_dir / "charts").glob("*") if p.is_dir())
+            print(f"k8s: chart repository http://{HOST}:{emu.port}/charts/<repo> ({', '.join(repos) or 'no charts'})")
         rc |= 0 if running else 3
     return rc
 

@@ -17,6 +17,8 @@ Environment knobs (defaults in brackets):
                                                k8s/crds/ (``external-secrets``) or paths of YAML files
     K8S_EMULATOR_AWS_ENDPOINT           [""]   AWS emulator URL: turns on the External Secrets Operator
                                                simulation (ExternalSecret -> Secret from Secrets Manager)
+    --charts-dir                        [charts/ next to the kubeconfig]  the stand-in charts (k8s/charts.py)
+                                               are packaged there at start and served under /charts/<repo>/
 tests/emulators/ctl.py turns both on (ESO CRDs, its own AWS emulator) for the local platform.
 """
 
@@ -32,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from k8s import charts  # noqa: E402
 from k8s.controllers import Settings  # noqa: E402
 from k8s.server import make_server, serve_until  # noqa: E402
 
@@ -108,6 +111,12 @@ def main() -> int:
         help="CRDs registered at start: bundle names under k8s/crds/ (external-secrets) or YAML paths, comma-separated",
     )
     parser.add_argument(
+        "--charts-dir",
+        default="",
+        help="where the stand-in charts are packaged and served from under /charts/"
+        " (default: charts/ next to the kubeconfig)",
+    )
+    parser.add_argument(
         "--aws-endpoint",
         default=os.environ.get("K8S_EMULATOR_AWS_ENDPOINT", ""),
         help="AWS emulator URL for the External Secrets Operator simulation (empty: off)",
@@ -117,6 +126,8 @@ def main() -> int:
     sys.stdout.reconfigure(line_buffering=True)
     settings = settings_from_env(args.aws_endpoint)
     crds = load_crds(args.crds)
+    charts_dir = Path(args.charts_dir or Path(args.kubeconfig).parent / "charts").resolve()
+    built = charts.build(charts_dir, f"http://{args.host}:{args.port}/charts")
     write_kubeconfig(Path(args.kubeconfig), args.host, args.port)
     server, emu = make_server(
         args.host,
@@ -124,12 +135,14 @@ def main() -> int:
         settings,
         os.environ.get("K8S_EMULATOR_REQUIRE_NAMESPACE", "1") not in ("0", "false", "no"),
         crds,
+        charts_dir,
     )
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     logging.getLogger("k8s-emulator").info(
-        "listening on http://%s:%d (kubeconfig %s; rollout delay %.2fs, unready image /%s/; CRDs %s; ESO simulation %s)",
+        "listening on http://%s:%d (kubeconfig %s; rollout delay %.2fs, unready image /%s/; CRDs %s; ESO simulation %s;"
+        " chart repository http://%s:%d/charts/<repo>/: %s)",
         args.host,
         args.port,
         args.kubeconfig,
@@ -137,6 +150,9 @@ def main() -> int:
         settings.unready.pattern if settings.unready else "",
         ", ".join(c["metadata"]["name"] for c in crds) or "none",
         settings.aws_endpoint or "off",
+        args.host,
+        args.port,
+        ", ".join(built),
     )
     serve_until(server, emu, stop)
     logging.getLogger("k8s-emulator").info("stopped")

@@ -1,7 +1,9 @@
-"""Decode the Kubernetes protobuf request bodies kubectl's typed clients send (`kubectl create ns|cm|secret|sa`).
+"""Decode the Kubernetes protobuf request bodies kubectl's typed clients send (`kubectl create ns|cm|secret|sa`)
+and the DeleteOptions helm's typed clients send with DELETE (`helm uninstall`).
 
 Only the kinds kubectl's `create <kind>` generators post with protobuf and that carry ObjectMeta plus maps
-or strings are decoded; any other protobuf body answers 415, which is what a server without that codec does.
+or strings are decoded, and DeleteOptions; any other protobuf body answers 415, which is what a server
+without that codec does.
 """
 
 from __future__ import annotations
@@ -79,6 +81,25 @@ SCHEMAS = {
 }
 
 
+def _delete_options(raw: bytes) -> dict:
+    """meta.k8s.io/v1 DeleteOptions: no ObjectMeta; 1 gracePeriodSeconds (int64), 2 preconditions
+    {1 uid, 2 resourceVersion}, 3 orphanDependents, 4 propagationPolicy, 5 dryRun (repeated)."""
+    obj: dict = {}
+    for num, _wire, val in fields(raw):
+        if num == 1:
+            obj["gracePeriodSeconds"] = val - (1 << 64) if val >= 1 << 63 else val
+        elif num == 2:
+            names = {1: "uid", 2: "resourceVersion"}
+            obj["preconditions"] = {names[n]: v.decode() for n, _w, v in fields(val) if n in names}
+        elif num == 3:
+            obj["orphanDependents"] = bool(val)
+        elif num == 4:
+            obj["propagationPolicy"] = val.decode()
+        elif num == 5:
+            obj.setdefault("dryRun", []).append(val.decode())
+    return obj
+
+
 def decode(body: bytes) -> dict:
     """Return the JSON form of a protobuf-encoded object; ValueError when the kind is not supported."""
     if not body.startswith(MAGIC):
@@ -94,6 +115,8 @@ def decode(body: bytes) -> dict:
                     kind = tval.decode()
         elif num == 2:
             raw = val
+    if kind == "DeleteOptions" and api_version in ("v1", "meta.k8s.io/v1"):
+        return {"apiVersion": api_version, "kind": kind, **_delete_options(raw)}
     schema = SCHEMAS.get(kind)
     if schema is None or api_version != "v1":
         raise ValueError(f"protobuf bodies of {api_version}/{kind} are not supported by the emulator; send JSON")

@@ -11,9 +11,10 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from . import protobuf
+from . import charts, protobuf
 from .catalog import SERVER_VERSION, Catalog, ResourceType
 from .controllers import Controllers, Settings
 from .engine import Api, Store, dumps
@@ -34,8 +35,15 @@ class Emulator:
     """Everything one server instance holds: catalog, store, API, controllers, request log."""
 
     def __init__(
-        self, settings: Settings, require_namespace: bool = True, address: str = "", crds: list[dict] | tuple = ()
+        self,
+        settings: Settings,
+        require_namespace: bool = True,
+        address: str = "",
+        crds: list[dict] | tuple = (),
+        charts_dir: Path | None = None,
     ) -> None:
+        # the chart repository served under /charts/ (k8s/charts.py); None: every /charts/ path is 404
+        self.charts_dir = charts_dir
         self.catalog = Catalog()
         self.store = Store()
         self.api = Api(self.catalog, self.store, require_namespace)
@@ -275,6 +283,11 @@ class Handler(BaseHTTPRequestHandler):
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         parts = [p for p in url.path.split("/") if p]
         emu = self.emu
+        if parts[:1] == ["charts"]:  # the chart repository: GET/HEAD of its files, 404 for anything else
+            if self.command not in ("GET", "HEAD"):
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))  # keep the connection usable
+            found = charts.lookup(emu.charts_dir, parts[1:]) if self.command in ("GET", "HEAD") else None
+            return self._send(200, *found) if found else self._send(404, b"404 page not found\n", "text/plain")
         if self.command == "GET" or self.command == "HEAD":
             if parts in (["healthz"], ["livez"], ["readyz"]) or (parts and parts[0] in ("healthz", "livez", "readyz")):
                 return self._send(200, b"ok", "text/plain; charset=utf-8")
@@ -395,7 +408,11 @@ class Handler(BaseHTTPRequestHandler):
             return self._json(200, obj)
         if method == "DELETE":
             body = self._body() or {}
-            propagation = query.get("propagationPolicy") or body.get("propagationPolicy") or "Background"
+            # orphanDependents is the deprecated spelling of propagationPolicy (true: Orphan)
+            orphan = query.get("orphanDependents", body.get("orphanDependents"))
+            if orphan is not None:
+                orphan = "Orphan" if str(orphan).lower() == "true" else "Background"
+            propagation = query.get("propagationPolicy") or body.get("propagationPolicy") or orphan or "Background"
             dry_run = dry_run or "All" in (body.get("dryRun") or [])
             if not name:
                 try:
@@ -484,9 +501,14 @@ class Server(ThreadingHTTPServer):
 
 
 def make_server(
-    host: str, port: int, settings: Settings, require_namespace: bool = True, crds: list[dict] | tuple = ()
+    host: str,
+    port: int,
+    settings: Settings,
+    require_namespace: bool = True,
+    crds: list[dict] | tuple = (),
+    charts_dir: Path | None = None,
 ) -> tuple[Server, Emulator]:
-    emu = Emulator(settings, require_namespace, f"{host}:{port}", crds)
+    emu = Emulator(settings, require_namespace, f"{host}:{port}", crds, charts_dir)
     handler = type("BoundHandler", (Handler,), {"emu": emu})
     server = Server((host, port), handler)
     emu.controllers.start()
