@@ -34,7 +34,8 @@ def test_kubectl_reports_the_pinned_version():
 
 def test_the_tools_on_the_test_path_are_the_projects():
     path = tool_env()["PATH"]
-    assert [shutil.which(tool, path=path) for tool in ("helm", "kubectl")] == [str(BIN / "helm"), str(BIN / "kubectl")]
+    found = [shutil.which(tool, path=path) for tool in ("helm", "kubectl")]
+    assert found == [str(BIN / "helm"), str(BIN / "kubectl")]
 
 
 def test_checksum_mismatch_is_refused():

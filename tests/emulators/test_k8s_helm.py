@@ -323,7 +323,8 @@ def test_cluster_autoscaler_chart_honours_the_values(cluster):
         "./cluster-autoscaler",
         "--cloud-provider=aws",
         "--namespace=kube-system",
-        "--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/payments-local",
+        "--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,"
+        "k8s.io/cluster-autoscaler/payments-local",
         "--balance-similar-node-groups=true",
         "--expander=least-waste",
     ]
