@@ -10,10 +10,11 @@ Settings come from the environment (or the matching flags):
     EMULATOR_STATE_DIR   .emulators     pid files, logs and the kubeconfig
     AWS_EMULATOR_PORT    4566           moto server (the port LocalStack uses)
     K8S_EMULATOR_PORT    6443           Kubernetes API emulator (plain HTTP)
-    K8S_EMULATOR_CRDS    external-secrets   CRDs the emulated cluster starts with ("" for none): the
-                                        cluster looks like one where External Secrets Operator is
-                                        installed, and ESO's controller is simulated against the
-                                        AWS emulator started next to it
+    K8S_EMULATOR_CRDS    ""             CRDs the emulated cluster starts with (none: the external_secrets
+                                        role installs External Secrets Operator's chart, CRDs included;
+                                        "external-secrets" starts with them, as a cluster where ESO is
+                                        already installed). Once they exist, ESO's controller is
+                                        simulated against the AWS emulator started next to it
 
 The Kubernetes emulator writes its kubeconfig to ``$EMULATOR_STATE_DIR/kubeconfig`` and serves a
 Helm chart repository of stand-in charts (packaged at start into ``$EMULATOR_STATE_DIR/charts``):
@@ -63,7 +64,7 @@ def emulators(state_dir: Path, aws_port: int, k8s_port: int) -> list[Emulator]:
                 "--charts-dir",
                 str(state_dir / "charts"),
                 "--crds",
-                os.environ.get("K8S_EMULATOR_CRDS", "external-secrets"),
+                os.environ.get("K8S_EMULATOR_CRDS", ""),
                 "--aws-endpoint",
                 os.environ.get("K8S_EMULATOR_AWS_ENDPOINT")
                 or os.environ.get("PLATFORM_AWS_ENDPOINT_URL")

@@ -1,4 +1,4 @@
-"""The Kubernetes emulator as a cluster with External Secrets Operator installed (ctl.py's default):
+"""The Kubernetes emulator as a cluster with External Secrets Operator installed (K8S_EMULATOR_CRDS=external-secrets):
 the ESO CRDs are served at start, and ExternalSecrets are materialised from the AWS emulator's
 Secrets Manager with ESO's status conditions. About 10 s (both emulators start once)."""
 
@@ -62,8 +62,8 @@ def cluster(tmp_path_factory):
         "EMULATOR_STATE_DIR": str(state),
         "AWS_EMULATOR_PORT": str(free_port()),
         "K8S_EMULATOR_PORT": str(free_port()),
+        "K8S_EMULATOR_CRDS": "external-secrets",
     }
-    env.pop("K8S_EMULATOR_CRDS", None)
     env.pop("K8S_EMULATOR_AWS_ENDPOINT", None)
     env.pop("PLATFORM_AWS_ENDPOINT_URL", None)
     ctl = [sys.executable, str(HERE / "ctl.py")]
