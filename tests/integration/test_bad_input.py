@@ -103,6 +103,13 @@ CASES = [
     ("eks_public_endpoint_open", {"eks_endpoint_public_access": True, "eks_public_access_cidrs": []}, ["eks_public_access_cidrs", "a list of IPv4 CIDRs that does not contain 0.0.0.0/0"]),
     ("eks_bool_string", {"eks_secrets_encryption": "yes"}, ["eks_secrets_encryption", "must be a boolean"]),
     ("eks_nodegroups_missing", {"eks_nodegroups": None}, ["eks_nodegroups", "is required"]),
+    # eks (issue #18): an add-on's irsa without its service account; an IRSA role name over 64 characters
+    ("eks_addon_irsa_without_service_account",
+     {"eks_addons": [dict(a, irsa={"managed_policy_arns": a["irsa"]["managed_policy_arns"]}) if "irsa" in a else a
+                     for a in local_var("eks.yml", "eks_addons")]},
+     ["service_account", "irsa"]),
+    ("eks_addon_irsa_role_name_too_long", {"eks_iam_name_prefix": "card-platform-production-" + "x" * 25},
+     ["eks_addons[aws-ebs-csi-driver].irsa", "1-64 letters, digits and +=,.@_-", "(69 characters)"]),
     # secrets
     ("secrets_password_short", {"secrets_password_length": 8}, ["secrets_password_length", "16-128 characters"]),
     ("secrets_recovery_window", {"secrets_recovery_window_days": 3}, ["secrets_recovery_window_days", "0 or 7-30 days"]),

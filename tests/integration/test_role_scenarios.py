@@ -50,10 +50,15 @@ LOG_DIR = Path(os.environ.get("ROLE_SCENARIOS_LOG_DIR", REPO / "reports" / "role
 EKS_PREVIOUS = {
     "eks_cluster_version": "1.34",
     "eks_addons": [
-        {"name": "vpc-cni", "version": "v1.21.1-eksbuild.1", "before_compute": True},
+        {"name": "vpc-cni", "version": "v1.21.1-eksbuild.1", "before_compute": True,
+         "configuration_values": {"enableNetworkPolicy": "true"}},
         {"name": "kube-proxy", "version": "v1.34.1-eksbuild.2"},
         {"name": "coredns", "version": "v1.12.4-eksbuild.1"},
-        {"name": "aws-ebs-csi-driver", "version": "v1.53.0-eksbuild.1"},
+        {"name": "aws-ebs-csi-driver", "version": "v1.53.0-eksbuild.1",
+         "irsa": {"service_account": "ebs-csi-controller-sa",
+                  "managed_policy_arns": ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"]}},
+        # the older catalogue version: the upgrade round updates it in place
+        {"name": "metrics-server", "version": "v0.7.2-eksbuild.4"},
     ],
 }
 # rounds per role: (round name, extra vars); the first round creates the resources.

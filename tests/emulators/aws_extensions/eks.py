@@ -291,7 +291,15 @@ EKS_ADDON_CATALOGUE = {
         # kube-proxy follows the cluster's minor version.
         "per_cluster_version": True,
     },
-    "aws-ebs-csi-driver": {"type": "storage", "versions": ["v1.53.0-eksbuild.1", "v1.52.1-eksbuild.1"]},
+    "aws-ebs-csi-driver": {
+        "type": "storage",
+        "versions": ["v1.53.0-eksbuild.1", "v1.52.1-eksbuild.1"],
+        # The AWS managed policy of its IRSA role (the eks role's eks_addons irsa): IAM knows it
+        # here, since moto loads AWS managed policies only with MOTO_IAM_LOAD_MANAGED_POLICIES.
+        "iam_policies": ["AmazonEBSCSIDriverPolicy"],
+    },
+    # A community add-on (AWS: owner "community"), needed by HorizontalPodAutoscalers.
+    "metrics-server": {"type": "observability", "versions": ["v0.8.0-eksbuild.1", "v0.7.2-eksbuild.4"], "owner": "community"},
 }
 
 
@@ -324,6 +332,8 @@ def eks_addons_and_access_entries() -> None:
       look the principal up in IAM, so an inventory may name the operators' role that SSO
       or another stack owns.
     - TagResource / UntagResource / ListTagsForResource accept add-on and access-entry ARNs.
+    - IAM knows the AWS managed policies the catalogue's add-ons need for their IRSA roles
+      (``iam_policies``, e.g. service-role/AmazonEBSCSIDriverPolicy).
     """
     import copy
     import re
@@ -563,7 +573,7 @@ def eks_addons_and_access_entries() -> None:
                                      "requiresIamPermissions": addon_name in ("vpc-cni", "aws-ebs-csi-driver")})
             if versions:
                 addons.append({"addonName": addon_name, "type": entry["type"], "addonVersions": versions,
-                               "publisher": "eks", "owner": "aws"})
+                               "publisher": "eks", "owner": entry.get("owner", "aws")})
         return ActionResult({"addons": addons})
 
     # --- access entries ---------------------------------------------------------------
@@ -754,6 +764,29 @@ def eks_addons_and_access_entries() -> None:
     EKSBackend.tag_resource = tag_resource  # type: ignore[method-assign]
     EKSBackend.untag_resource = untag_resource  # type: ignore[method-assign]
     EKSBackend.list_tags_for_resource = list_tags_for_resource  # type: ignore[method-assign]
+
+    # --- the AWS managed policies of the add-ons' IRSA roles ----------------------------
+    # The catalogue's iam_policies, loaded from moto's own data like iam_aws_managed_policies
+    # (iam.py) does for the roles' policies, on top of whatever that returns.
+    import json
+
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+    from moto.iam.models import AWSManagedPolicy, IAMBackend
+
+    original_init_policies = IAMBackend._init_aws_policies
+
+    def _init_aws_policies(self):  # type: ignore[no-untyped-def]
+        policies = list(original_init_policies(self))
+        have = {p.name for p in policies}
+        data = json.loads(aws_managed_policies_data)
+        for entry in EKS_ADDON_CATALOGUE.values():
+            for name in entry.get("iam_policies", []):
+                if name not in have and name in data:
+                    policies.append(AWSManagedPolicy.from_data(name, self.account_id, self.region_name, data[name]))
+                    have.add(name)
+        return policies
+
+    IAMBackend._init_aws_policies = _init_aws_policies  # type: ignore[method-assign]
 
     dispatch = eks_urls.response.dispatch
     eks_urls.url_paths.update(

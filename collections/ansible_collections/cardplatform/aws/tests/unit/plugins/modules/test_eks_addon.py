@@ -183,3 +183,25 @@ def test_check_version_rechecks_an_unchanged_version_during_a_cluster_upgrade(ek
     ok = run_module(module_under_test, args(kubernetes_version="1.35", check_version=True), capsys)
     assert ok["changed"] is False
     assert eks_calls == ["DescribeAddon", "DescribeAddonVersions"]
+
+
+def test_configuration_values_compared_as_json_then_updated_and_removed(eks, capsys, eks_calls):
+    # vpc-cni's network policy agent (the inventories' configuration_values)
+    policy = {"enableNetworkPolicy": "true", "env": {"ENABLE_PREFIX_DELEGATION": "true"}}
+    run_module(module_under_test, args(configuration_values=policy), capsys)
+    assert json.loads(describe(eks)["configurationValues"]) == policy
+    eks_calls.clear()
+    # other key order, as a JSON string, and as YAML: no UpdateAddon
+    for same in ('{"env": {"ENABLE_PREFIX_DELEGATION": "true"}, "enableNetworkPolicy": "true"}',
+                 'enableNetworkPolicy: "true"\nenv: {ENABLE_PREFIX_DELEGATION: "true"}\n'):
+        assert run_module(module_under_test, args(configuration_values=same), capsys)["changed"] is False
+    assert "UpdateAddon" not in eks_calls
+    # another value is an UpdateAddon
+    changed = run_module(module_under_test, args(configuration_values={"enableNetworkPolicy": "false"}), capsys, diff=True)
+    assert changed["changed"] is True and [u["type"] for u in changed["updates"]] == ["AddonUpdate"]
+    assert json.loads(describe(eks)["configurationValues"]) == {"enableNetworkPolicy": "false"}
+    assert json.loads(changed["diff"]["after"]["configuration_values"]) == {"enableNetworkPolicy": "false"}
+    # {} removes it; omitted leaves it alone
+    assert run_module(module_under_test, args(configuration_values={}), capsys)["changed"] is True
+    assert "configurationValues" not in describe(eks)
+    assert run_module(module_under_test, args(), capsys)["changed"] is False
