@@ -97,7 +97,7 @@ def test_navigator_runs_site_without_an_execution_environment(tmp_path):
 
 def test_workflows_exist():
     names = {p.stem for p in WORKFLOWS}
-    assert {"test", "drift", "deploy", "security"} <= names
+    assert {"test", "drift", "deploy", "security", "molecule-kind"} <= names
 
 
 def test_actionlint():
@@ -122,18 +122,89 @@ def test_drift_check_runs_per_environment_and_publishes_reports():
     assert workflow["on"]["schedule"]
     job = workflow["jobs"]["drift"]
     assert job["strategy"]["matrix"]["environment"] == ["staging", "production"]
+    # No approval-gated environment: a read-only role of its own, on the VPC's runners.
+    assert "environment" not in job and "production" not in json.dumps(job.get("environment", ""))
+    assert job["runs-on"]["group"] == "card-platform-${{ matrix.environment }}"
+    steps = {s.get("id"): s for s in job["steps"]}
     runs = " ".join(s.get("run", "") for s in job["steps"])
     uses = " ".join(s.get("uses", "") for s in job["steps"])
-    assert "make drift ENV=${{ matrix.environment }}" in runs
+    role = next(s["with"]["role-to-assume"] for s in job["steps"] if "configure-aws-credentials" in s.get("uses", ""))
+    assert "AWS_DRIFT_ROLE_ARN_PRODUCTION" in role and "AWS_DRIFT_ROLE_ARN_STAGING" in role and "vars.AWS_ROLE_ARN" not in role
+    # tools/drift.py itself, its exit code passed on (make drift would turn 1 into 2).
+    check = steps["drift"]["run"]
+    assert '.venv/bin/python tools/drift.py --env "$ENVIRONMENT"' in check and 'exit "$code"' in check
+    assert "make drift" not in runs
     assert "GITHUB_STEP_SUMMARY" in runs and "action-junit-report" in uses and "upload-artifact" in uses
 
 
+def test_make_drift_cannot_pass_on_exit_code_1(tmp_path):
+    """Why the workflows run tools/drift.py directly: make exits 2 for any failed recipe."""
+    makefile = tmp_path / "Makefile"
+    makefile.write_text("error:\n\t@exit 1\n")
+    result = subprocess.run(["make", "-f", str(makefile), "error"], capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+
+
 def test_deploy_goes_through_staging_to_an_approved_production():
-    jobs = _load(REPO / ".github" / "workflows" / "deploy.yml")["jobs"]
+    workflow = _load(REPO / ".github" / "workflows" / "deploy.yml")
+    jobs = workflow["jobs"]
+    # Only after "Lint and test" passed, for the commit it tested.
+    test_name = _load(REPO / ".github" / "workflows" / "test.yml")["name"]
+    assert workflow["on"] == {"workflow_run": {"workflows": [test_name], "types": ["completed"], "branches": ["main"]}}
+    assert "github.event.workflow_run.conclusion == 'success'" in jobs["gate"]["if"]
+    assert "github.event.workflow_run.head_sha" in json.dumps(jobs["gate"])
+    for name in ("staging", "production-plan", "production"):
+        checkout = next(s for s in jobs[name]["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+        assert checkout["with"]["ref"] == "${{ needs.gate.outputs.sha }}", name
+        assert "gate" in jobs[name]["needs"], name
+        # The private EKS API: every AWS job on the environment's runners inside the VPC.
+        assert jobs[name]["runs-on"]["group"] in ("card-platform-staging", "card-platform-production"), name
     assert jobs["staging"]["environment"]["name"] == "staging"
-    assert jobs["production"]["needs"] == "staging"
+    staging_runs = [s.get("run", "") for s in jobs["staging"]["steps"]]
+    assert staging_runs.index("make site ENV=staging") < next(
+        i for i, r in enumerate(staging_runs) if "tools/smoke_check.py --inventory inventories/staging" in r)
+    # The plan first (no approval needed to see it), in the job summary; then the gated converge.
+    plan = jobs["production-plan"]
+    assert "environment" not in plan and plan["needs"] == ["gate", "staging"]
+    plan_runs = " ".join(s.get("run", "") for s in plan["steps"])
+    assert "ansible-playbook site.yml -i inventories/production --check --diff" in plan_runs
+    assert "GITHUB_STEP_SUMMARY" in plan_runs
+    assert jobs["production"]["needs"] == ["gate", "production-plan"]
     assert jobs["production"]["environment"]["name"] == "production"
     assert any("make site ENV=production" in s.get("run", "") for s in jobs["production"]["steps"])
+
+
+def test_molecule_on_kind_uses_the_documented_switches():
+    job = _load(REPO / ".github" / "workflows" / "molecule-kind.yml")["jobs"]["molecule"]
+    step = next(s for s in job["steps"] if s.get("name", "").startswith("molecule test"))
+    assert step["env"]["PLATFORM_KUBECONFIG"].endswith("/.kube/kind-${{ env.KIND_CLUSTER }}")
+    assert "PLATFORM_AWS_ENDPOINT_URL" not in step["env"], "the AWS side stays on the embedded moto emulator"
+    for scenario in job["strategy"]["matrix"]["scenario"]:
+        assert (REPO / scenario["dir"] / "molecule" / "default" / "molecule.yml").is_file(), scenario
+
+
+def test_delivery_is_documented_and_linked():
+    text = (REPO / "docs" / "delivery.md").read_text()
+    for name in ("deploy.yml", "drift.yml", "molecule-kind.yml", "security.yml", "card-platform-production",
+                 "AWS_DRIFT_ROLE_ARN_PRODUCTION", "AWS_PLAN_ROLE_ARN_PRODUCTION", "tools/smoke_check.py"):
+        assert name in text, name
+    assert "docs/delivery.md" in (REPO / "README.md").read_text()
+
+
+def test_make_test_runs_the_coverage_gate():
+    """The coverage gate (issue #22) is the first step of `make test` and fails below 75 %."""
+    result = subprocess.run(["make", "-n", "test"], cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    run_line = next(i for i, line in enumerate(lines) if "-m coverage run -m pytest" in line)
+    gate_line = next(i for i, line in enumerate(lines) if "-m coverage report --fail-under=75" in line)
+    full_run = next(i for i, line in enumerate(lines) if "-m pytest -n" in line)
+    assert run_line < gate_line < full_run
+    assert "collections/ansible_collections/cardplatform/aws/tests/unit" in lines[run_line]
+    config = __import__("tomllib").loads((REPO / "pyproject.toml").read_text())["tool"]["coverage"]
+    assert config["report"]["fail_under"] == 75
+    assert set(config["run"]["source"]) == {"collections/ansible_collections/cardplatform/aws/plugins", "tools"}
+    assert "--cov" not in result.stdout, "no pytest-cov over the whole suite"
 
 
 def test_security_workflow_runs_the_three_scanners():
@@ -147,7 +218,7 @@ def test_pre_commit_config_is_valid_and_runs_the_same_linters():
     result = run([str(BIN / "pre-commit"), "validate-config", ".pre-commit-config.yaml"], timeout=60)
     assert result.returncode == 0, result.stdout
     hooks = {h["id"]: h for repo in _load(REPO / ".pre-commit-config.yaml")["repos"] for h in repo["hooks"]}
-    assert {"yamllint", "ansible-lint", "detect-secrets", "actionlint"} <= set(hooks)
+    assert {"yamllint", "ansible-lint", "detect-secrets", "actionlint", "gitleaks"} <= set(hooks)
     for hook in hooks.values():
         executable = hook["entry"].split()[0]
         assert (REPO / executable).exists(), f"{hook['id']}: {executable} is not installed by make venv"
