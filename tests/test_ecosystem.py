@@ -60,6 +60,9 @@ def test_execution_environment_build_context(tmp_path):
     # The project's own collection goes into the image (AWX does not see ./collections).
     assert (context / "_build" / "cardplatform_aws" / "galaxy.yml").is_file()
     assert "ansible-galaxy collection install --offline --no-deps -p /usr/share/ansible/collections" in containerfile
+    # The same pinned, checksummed helm and kubectl as make venv (kubernetes.core.helm needs helm).
+    assert (context / "_build" / "tools" / "install_k8s_tools.py").read_bytes() == (REPO / "tools" / "install_k8s_tools.py").read_bytes()
+    assert "install_k8s_tools.py --venv /usr/local" in containerfile and "helm version --short" in containerfile
 
 
 def test_execution_environment_installs_the_project_collection(tmp_path):

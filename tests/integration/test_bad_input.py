@@ -120,6 +120,22 @@ CASES = [
      ["external_secrets_mapping: secret one of rds_app, redis_auth, mq_admin", "rds_master is not managed"]),
     ("external_secrets_refresh_interval", {"external_secrets_refresh_interval": "hourly"}, ["external_secrets_refresh_interval", "a Go duration such as 15m or 1h"]),
     ("external_secrets_bool_string", {"external_secrets_install": "false"}, ["external_secrets_install", "must be a boolean"]),
+    # cluster_addons (issue #18: unknown add-on, chart version not pinned, malformed values)
+    ("cluster_addons_unknown_addon", {"cluster_addons_enabled": ["aws_load_balancer_controller", "karpenter"]},
+     ["cluster_addons_enabled", "aws_load_balancer_controller, cluster_autoscaler", "karpenter"]),
+    ("cluster_addons_version_range", {"cluster_addons_chart_versions": {"aws_load_balancer_controller": "^1.14", "cluster_autoscaler": "9.50.1"}},
+     ["cluster_addons_chart_versions: each chart pinned to an exact version x.y.z", "^1.14"]),
+    ("cluster_addons_version_latest", {"cluster_addons_chart_versions": {"aws_load_balancer_controller": "1.14.0", "cluster_autoscaler": "latest"}},
+     ["cluster_addons_chart_versions: each chart pinned to an exact version x.y.z", "latest"]),
+    # A list where the chart's values (a dict) belong (a "key=value" string would be parsed as a dict).
+    ("cluster_addons_values_not_dict", {"cluster_addons_values": {"aws_load_balancer_controller": ["replicaCount", 2]}},
+     ["cluster_addons_values", "aws_load_balancer_controller", "dict"]),
+    ("cluster_addons_values_unknown_addon", {"cluster_addons_values": {"karpenter": {"replicas": 1}}}, ["cluster_addons_values", "karpenter"]),
+    ("cluster_addons_values_owned", {"cluster_addons_values": {"aws_load_balancer_controller": {"clusterName": "other", "vpcId": "vpc-1"}}},
+     ["cluster_addons_values.aws_load_balancer_controller: clusterName, vpcId set by the role", "allowed: any other value"]),
+    ("cluster_addons_repo_url", {"cluster_addons_chart_repo_urls": {"aws_load_balancer_controller": "eks-charts", "cluster_autoscaler": "https://kubernetes.github.io/autoscaler"}},
+     ["cluster_addons_chart_repo_urls: each an http:// or https:// chart repository URL", "eks-charts"]),
+    ("cluster_addons_helm_timeout", {"cluster_addons_helm_timeout": 0}, ["cluster_addons_helm_timeout", "1-3600"]),
     # rds (issue #4: unknown instance class, replica smaller than allowed)
     ("rds_unknown_class", {"rds_instance_class": "db.r9z.huge"}, ["rds_instance_class", "family one of db.t3"]),
     ("rds_replica_too_small", {"rds_instance_class": "db.r6g.4xlarge"}, ["rds_replica_instance_class: db.r6g.large is smaller than allowed", "at most one size below it (allowed: db.r6g.2xlarge"]),

@@ -89,6 +89,12 @@ def inject_drift(platform) -> dict[str, str]:
     # The HPA owns replicas: a replica count is drift once the HPA is gone (or changed).
     assert platform.kubectl("-n", "cardplatform", "delete", "hpa", "api").returncode == 0
     assert platform.kubectl("-n", "cardplatform", "scale", "deployment", "api", "--replicas=1").returncode == 0
+    # A hand-made helm upgrade of a cluster add-on: one value changed, one added.
+    upgrade = run(["helm", "--kubeconfig", platform.kubeconfig, "upgrade", "cluster-autoscaler", "cluster-autoscaler",
+                   "--repo", f"http://127.0.0.1:{platform.k8s_port}/charts/autoscaler", "--version", "9.50.1",
+                   "--namespace", "kube-system", "--reuse-values", "--set", "awsRegion=eu-west-1", "--set", "replicaCount=2"],
+                  env=platform.env)
+    assert upgrade.returncode == 0, upgrade.stdout
     return {"vpc": vpc, "sg": sg}
 
 
@@ -117,7 +123,10 @@ def test_injected_drift_is_reported_then_repaired(platform):
     assert status == "missing"
     attrs, status = attributes(report, f"{PREFIX}/rds/app")
     assert status == "missing" and attrs["exists"] == (True, False)
-    assert report["summary"]["drifted"] == 8  # the seven changes; the HPA and its Deployment count apart
+    attrs, status = attributes(report, "kube-system/cluster-autoscaler")
+    assert status == "modified"
+    assert attrs == {"values.awsRegion": ("us-east-1", "eu-west-1"), "extra_values": ([], ["replicaCount"])}
+    assert report["summary"]["drifted"] == 9  # the eight changes; the HPA and its Deployment count apart
 
     md = open(base + ".md", encoding="utf-8").read()
     assert "| card-platform-local-postgres | rds.db_instance | modified | backup_retention_period | 30 | 7 |" in md

@@ -29,7 +29,7 @@ PREFIX = "card-platform-local"
 TAG_RUNS = {
     "vpc_egress": "vpc,vpc_egress",
     "rds+elasticache+amazonmq": "vpc,secrets,rds,elasticache,amazonmq",
-    "eks+external_secrets": "vpc,secrets,eks,external_secrets",
+    "eks+cluster_addons+external_secrets": "vpc,secrets,eks,cluster_addons,external_secrets",
 }
 
 
@@ -72,16 +72,17 @@ def test_a_tag_run_on_the_converged_platform_changes_nothing(platform, tags):
     assert aws_writes(platform) == [], result.stdout[-8000:]
 
 
-@pytest.mark.parametrize(("tags", "missing"), [
-    ("rds", "rds reads secrets_outputs, vpc_outputs,"),
-    ("vpc,app_deploy", "app_deploy reads amazonmq_outputs, eks_outputs, elasticache_outputs, rds_outputs,"),
+@pytest.mark.parametrize(("tags", "missing", "advice"), [
+    ("rds", "rds reads secrets_outputs, vpc_outputs,", "--tags vpc,secrets,"),
+    ("vpc,cluster_addons", "cluster_addons reads eks_outputs, which only eks publishes", "--tags vpc,eks,cluster_addons"),
+    ("vpc,app_deploy", "app_deploy reads amazonmq_outputs, eks_outputs, elasticache_outputs, rds_outputs,", "--tags vpc,secrets,"),
 ])
-def test_a_tag_run_without_the_roles_it_reads_is_refused_before_any_call(platform, tags, missing):
+def test_a_tag_run_without_the_roles_it_reads_is_refused_before_any_call(platform, tags, missing, advice):
     clear_logs(platform)
     result = platform.playbook("site.yml", "--tags", tags)
     assert result.returncode != 0, result.stdout[-8000:]
     assert missing in result.stdout and "Nothing was changed" in result.stdout, result.stdout[-8000:]
-    assert "--tags vpc,secrets," in result.stdout
+    assert advice in result.stdout
     assert aws_calls(platform) == [], "refused after an AWS call"
 
 

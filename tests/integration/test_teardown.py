@@ -9,7 +9,7 @@ import shutil
 import urllib.request
 from pathlib import Path
 
-from helpers import REPO
+from helpers import REPO, run
 
 LOCAL = REPO / "inventories" / "local"
 
@@ -71,6 +71,25 @@ def assert_protected_environment_refused(platform, tmp_path) -> None:
     assert len(platform.client("ec2").describe_vpcs()["Vpcs"]) == vpcs_before
 
 
+def controller_made_load_balancer(plat) -> str:
+    """An ALB as the AWS Load Balancer Controller makes one for an Ingress (its tags), in the VPC's public subnets."""
+    ec2 = plat.client("ec2")
+    subnets = [s["SubnetId"] for s in ec2.describe_subnets(
+        Filters=[{"Name": "tag:Environment", "Values": ["local"]}, {"Name": "tag-key", "Values": ["kubernetes.io/role/elb"]}])["Subnets"]]
+    assert len(subnets) == 3, subnets
+    lb = plat.client("elbv2").create_load_balancer(
+        Name="k8s-cardplat-jit-0123456789", Subnets=subnets, Scheme="internet-facing", Type="application",
+        Tags=[{"Key": "elbv2.k8s.aws/cluster", "Value": "card-platform-local"},
+              {"Key": "ingress.k8s.aws/stack", "Value": "cardplatform/jit-authorizer"}])
+    return lb["LoadBalancers"][0]["LoadBalancerArn"]
+
+
+def helm_releases(plat) -> set[str]:
+    result = run(["helm", "--kubeconfig", plat.kubeconfig, "list", "--all-namespaces", "--output", "json"], env=plat.env)
+    assert result.returncode == 0, result.stdout
+    return {r["name"] for r in json.loads(result.stdout)}
+
+
 def account_contents(plat) -> dict:
     ec2 = plat.client("ec2")
     kms = plat.client("kms")
@@ -107,8 +126,20 @@ def test_teardown_refuses_production_then_empties_the_environment_and_is_idempot
     assert_protected_environment_refused(fresh_platform, tmp_path)
     assert account_contents(fresh_platform) == built
 
+    # The load balancer controller must outlive the load balancers it made: one tagged for this
+    # cluster stops the teardown after the application, before anything else is deleted.
+    alb_arn = controller_made_load_balancer(fresh_platform)
+    held = fresh_platform.playbook("playbooks/teardown.yml", "-e", "cluster_addons_load_balancer_wait_timeout=0")
+    assert held.returncode != 0
+    assert "k8s-cardplat-jit-0123456789 of cluster card-platform-local still exist" in held.stdout, held.stdout[-4000:]
+    assert {"aws-load-balancer-controller", "cluster-autoscaler"} <= helm_releases(fresh_platform)
+    assert fresh_platform.client("rds").describe_db_instances()["DBInstances"]  # nothing after it was touched
+    fresh_platform.client("elbv2").delete_load_balancer(LoadBalancerArn=alb_arn)
+
     down = fresh_platform.playbook("playbooks/teardown.yml")
     assert down.returncode == 0, down.stdout[-8000:]
+    # ESO's release stays by design (external_secrets' absent path leaves it); the add-ons go.
+    assert helm_releases(fresh_platform) & {"aws-load-balancer-controller", "cluster-autoscaler"} == set()
     left = account_contents(fresh_platform)
     assert left == {key: [] for key in left}, left
     kms = fresh_platform.client("kms")
