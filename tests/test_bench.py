@@ -82,7 +82,8 @@ def test_platform_graph_uses_the_emulators_durations():
     # What site.yml waits for: the app waits for every tier-2 line, external_secrets for the eks line.
     assert {"rds read replica", "elasticache replication group", "amazonmq broker",
             "external_secrets"} <= set(by_name["app_deploy"].after)
-    assert "eks node groups" in by_name["external_secrets"].after
+    assert "eks node groups" in by_name["cluster_addons"].after
+    assert "cluster_addons" in by_name["external_secrets"].after
     assert by_name["eks node groups"].after == ("eks cluster", bench.ROUTING)
     assert [s.tier for s in steps if s.name == "app_deploy"] == [3]
     # site.yml's tier 2 starts when all of tier 1 (vpc, secrets) has ended; the NAT wait is on

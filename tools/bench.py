@@ -115,8 +115,9 @@ def platform_graph(topology: dict[str, Any]) -> list[Step]:
     and secrets (secrets), not the NAT gateways; the EKS cluster needs the subnets and its
     security groups; the node groups need the cluster and the private subnets' routes (NAT
     gateways or endpoints: the vpc_egress role, first on the eks line) to join it.
-    external_secrets runs on the eks line after the eks role (the cluster's OIDC issuer, nodes
-    for the operator). The application needs every tier-2 line. For `local` the path is the
+    cluster_addons (Helm: load balancer controller, cluster autoscaler) and external_secrets run
+    on the eks line after the eks role (the cluster's OIDC issuer, nodes for the controllers); no
+    AWS lifecycle delay of their own. The application needs every tier-2 line. For `local` the path is the
     RDS writer -> read replica, 15 + 12 = 27 AWS minutes.
 
     site.yml adds waits of its own (tier 2 starts when all of tier 1 has ended; on the eks line
@@ -137,7 +138,8 @@ def platform_graph(topology: dict[str, Any]) -> list[Step]:
         Step(ROUTING, None, (NAT,), 2, "eks"),
         Step("eks cluster", "eks.cluster.create", (VPC,), 2, "eks"),
         Step("eks node groups", "eks.nodegroup.create", ("eks cluster", ROUTING), 2, "eks"),
-        Step("external_secrets", None, ("eks node groups", SECRETS), 2, "eks"),
+        Step("cluster_addons", None, ("eks node groups",), 2, "eks"),
+        Step("external_secrets", None, ("cluster_addons", SECRETS), 2, "eks"),
     ]
     rds_last = "rds writer"
     if topology.get("rds_replica_enabled", True):
