@@ -107,7 +107,7 @@ EXPECTED = {
     "eks_clusters": 1,
     "nodegroups": 2,
     "launch_templates": 2,
-    "iam_roles": 5,
+    "iam_roles": 8,  # EKS cluster and nodes, flow logs, RDS monitoring; IRSA: ESO, LB controller, autoscaler, EBS CSI
     "deployments": 3,
 }
 
