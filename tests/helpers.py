@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -31,3 +33,29 @@ def run(argv: list[str], *, env: dict[str, str] | None = None, timeout: float = 
     return subprocess.run(
         argv, cwd=cwd, env=full_env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout
     )
+
+
+CTL = [sys.executable, str(REPO / "tests" / "emulators" / "ctl.py")]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def private_emulators(state_dir: Path, **settings: str):
+    """ctl.py's AWS and Kubernetes emulators on free ports with their state in `state_dir`
+    (`settings` adds ctl.py variables such as K8S_EMULATOR_CRDS); yields the environment that
+    reaches them and stops both on exit. They talk to each other, never to an outside endpoint."""
+    env = {**os.environ, "EMULATOR_STATE_DIR": str(state_dir), "AWS_EMULATOR_PORT": str(free_port()),
+           "K8S_EMULATOR_PORT": str(free_port()), **settings}
+    env.pop("K8S_EMULATOR_AWS_ENDPOINT", None)
+    env.pop("PLATFORM_AWS_ENDPOINT_URL", None)
+    up = subprocess.run([*CTL, "up"], env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert up.returncode == 0, up.stdout + up.stderr
+    try:
+        yield env
+    finally:
+        subprocess.run([*CTL, "down"], env=env, capture_output=True, timeout=60, check=False)

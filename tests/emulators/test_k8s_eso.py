@@ -6,23 +6,17 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import shutil
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import boto3
 import pytest
 import yaml
 
-HERE = Path(__file__).resolve().parent
-KUBECTL = shutil.which("kubectl")
-pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
+from helpers import BIN, private_emulators
 
-sys.path.insert(0, str(HERE))
-from test_k8s_server import free_port  # noqa: E402
+# The project's pinned kubectl (make venv), never one that happens to be on the machine.
+KUBECTL = str(BIN / "kubectl")
 
 STORE = """
 apiVersion: external-secrets.io/v1
@@ -57,19 +51,7 @@ def external_secret(name: str, data: list[dict], namespace: str = "app", refresh
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     state = tmp_path_factory.mktemp("eso")
-    env = {
-        **os.environ,
-        "EMULATOR_STATE_DIR": str(state),
-        "AWS_EMULATOR_PORT": str(free_port()),
-        "K8S_EMULATOR_PORT": str(free_port()),
-        "K8S_EMULATOR_CRDS": "external-secrets",
-    }
-    env.pop("K8S_EMULATOR_AWS_ENDPOINT", None)
-    env.pop("PLATFORM_AWS_ENDPOINT_URL", None)
-    ctl = [sys.executable, str(HERE / "ctl.py")]
-    up = subprocess.run(ctl + ["up"], env=env, capture_output=True, text=True, timeout=120, check=False)
-    assert up.returncode == 0, up.stdout + up.stderr
-    try:
+    with private_emulators(state, K8S_EMULATOR_CRDS="external-secrets") as env:
         sm = boto3.client(
             "secretsmanager",
             region_name="us-east-1",
@@ -78,8 +60,6 @@ def cluster(tmp_path_factory):
             aws_secret_access_key="testing",  # noqa: S106 - the emulator accepts any key pair
         )
         yield {"kubeconfig": str(state / "kubeconfig"), "sm": sm}
-    finally:
-        subprocess.run(ctl + ["down"], env=env, capture_output=True, timeout=60, check=False)
 
 
 def kubectl(cluster, *args: str, stdin: str | None = None, check: bool = True) -> str:

@@ -25,7 +25,7 @@ KUBECTL = str(BIN / "kubectl")
 sys.path.insert(0, str(HERE))
 from k8s import protobuf  # noqa: E402
 from test_k8s_eso import wait_for  # noqa: E402
-from test_k8s_server import free_port  # noqa: E402
+from helpers import CTL, private_emulators  # noqa: E402
 
 PINNED = {
     "eks-charts": ("aws-load-balancer-controller", "1.14.0", "v2.14.0"),
@@ -39,32 +39,17 @@ IRSA = "serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=" + ROLE_ARN
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     state = tmp_path_factory.mktemp("helm")
-    port = free_port()
-    env = {
-        **os.environ,
-        "EMULATOR_STATE_DIR": str(state),
-        "AWS_EMULATOR_PORT": str(free_port()),
-        "K8S_EMULATOR_PORT": str(port),
-        # an empty cluster: the external-secrets chart installs the ESO CRDs itself
-        "K8S_EMULATOR_CRDS": "",
-    }
-    env.pop("K8S_EMULATOR_AWS_ENDPOINT", None)
-    env.pop("PLATFORM_AWS_ENDPOINT_URL", None)
-    ctl = [sys.executable, str(HERE / "ctl.py")]
-    up = subprocess.run(ctl + ["up"], env=env, capture_output=True, text=True, timeout=120, check=False)
-    assert up.returncode == 0, up.stdout + up.stderr
-    helm_env = {
-        **env,
-        "KUBECONFIG": str(state / "kubeconfig"),
-        "HELM_CACHE_HOME": str(state / "helm" / "cache"),
-        "HELM_CONFIG_HOME": str(state / "helm" / "config"),
-        "HELM_DATA_HOME": str(state / "helm" / "data"),
-        "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-    }
-    try:
-        yield {"env": helm_env, "charts": f"http://127.0.0.1:{port}/charts", "ctl": ctl, "ctl_env": env}
-    finally:
-        subprocess.run(ctl + ["down"], env=env, capture_output=True, timeout=60, check=False)
+    # an empty cluster: the external-secrets chart installs the ESO CRDs itself
+    with private_emulators(state, K8S_EMULATOR_CRDS="") as env:
+        helm_env = {
+            **env,
+            "KUBECONFIG": str(state / "kubeconfig"),
+            "HELM_CACHE_HOME": str(state / "helm" / "cache"),
+            "HELM_CONFIG_HOME": str(state / "helm" / "config"),
+            "HELM_DATA_HOME": str(state / "helm" / "data"),
+            "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+        }
+        yield {"env": helm_env, "charts": f"http://127.0.0.1:{env['K8S_EMULATOR_PORT']}/charts", "ctl_env": env}
 
 
 def helm(cluster, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -199,7 +184,7 @@ def test_chart_repository_serves_indexes_and_packages(cluster):
 
 def test_ctl_status_names_the_chart_repository(cluster):
     out = subprocess.run(
-        cluster["ctl"] + ["status"], env=cluster["ctl_env"], capture_output=True, text=True, timeout=30, check=False
+        [*CTL, "status"], env=cluster["ctl_env"], capture_output=True, text=True, timeout=30, check=False
     ).stdout
     assert f"chart repository {cluster['charts']}/<repo> (autoscaler, eks-charts, external-secrets)" in out
 
