@@ -60,8 +60,8 @@ site: venv
 
 # pytest-xdist workers, each test file whole on one of them (module-scoped emulators and
 # the order of a file's tests hold), handed out in collection order (tests/conftest.py puts
-# the longest files first; the five files on the session's converged platform count as one,
-# so one platform is converged instead of one per worker). Three on two cores: the tests
+# the longest files first; the six files on the session's converged platform count as two
+# units of three, so two platforms are converged instead of one per file). Three on two cores: the tests
 # wait on emulated AWS delays and retry back-offs about 40 % of the time. `--dist loadgroup`
 # would be finer, but pytest 9 ignores the node IDs xdist 3.8 rewrites for it.
 #

@@ -23,11 +23,11 @@ def repo() -> Path:
 # idled (measured 2026-11-29: the Molecule default scenario, ~400 s, at the end).
 HEAVIEST_FIRST = [
     "integration/test_disaster_recovery.py",
+    "integration/test_check_mode.py",
+    "integration/test_run_lock_concurrency.py",
     "integration/test_drift_check.py",
     "integration/test_rollout.py",
-    "integration/test_check_mode.py",
     "integration/test_partial_runs.py",
-    "integration/test_run_lock_concurrency.py",
     "integration/test_role_scenarios.py",
     "integration/test_reliability.py",
     "integration/test_molecule_default.py",
@@ -35,10 +35,12 @@ HEAVIEST_FIRST = [
     "integration/test_bad_input.py",
 ]
 
-# The files that use the session's converged `platform` (tests/integration/conftest.py) run on
-# one worker, one after the other: each worker that runs one of them converges a platform of
-# its own (~200 s of two cores), and they leave it converged for each other.
-SHARED_PLATFORM = HEAVIEST_FIRST[:6]
+# The files that use the session's converged `platform` (tests/integration/conftest.py) run in
+# two groups, each on one worker, one file after the other: each worker that runs one of them
+# converges a platform of its own (~200 s of two cores), and they leave it converged for each
+# other. One group was the run's long pole (CI 2026-12-07: ~1560 CPU-s in a 2524 s run of
+# 4001 CPU-s, a third of the workers' share of two cores); two groups cost one more converge.
+SHARED_PLATFORMS = {"shared-platform-a": HEAVIEST_FIRST[:3], "shared-platform-b": HEAVIEST_FIRST[3:6]}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -50,7 +52,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """`--dist loadfile`, with the SHARED_PLATFORM files as one unit of work."""
+    """`--dist loadfile`, with the files of each SHARED_PLATFORMS group as one unit of work."""
     if config.getoption("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling  # pylint: disable=import-outside-toplevel
@@ -58,7 +60,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
     class SharedPlatformScheduling(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
             scope = super()._split_scope(nodeid)
-            return "shared-platform" if any(scope.endswith(name) for name in SHARED_PLATFORM) else scope
+            return next((group for group, names in SHARED_PLATFORMS.items()
+                         if any(scope.endswith(name) for name in names)), scope)
 
     return SharedPlatformScheduling(config, log)
 
