@@ -2,7 +2,7 @@
 #   make site    converge the whole platform on the embedded emulators (inventories/local)
 #   make test    every test: lint, unit tests, emulator tests, the Molecule scenario
 #   make down    stop the emulators
-#   make bench   benchmark on private emulators with AWS lifecycle delays (~12 min, estimated; reports/bench.json, docs/performance.md)
+#   make bench   benchmark on private emulators with AWS lifecycle delays (~17 min, estimated; reports/bench.json, docs/performance.md)
 
 SHELL := /bin/bash
 PYTHON ?= python3.11

@@ -219,7 +219,8 @@ def test_targets_pass_miss_and_missing():
     assert results["multi_env.ratio"] is None
     assert results["drift.api_calls.read"] is None
     assert not any("sequential" in key for key in results)
-    assert bench.PHASES == ("cold", "noop", "drift", "multi")
+    assert results["two_regions.ratio"] is None
+    assert bench.PHASES == ("cold", "noop", "drift", "multi", "regions")
 
 
 def test_multi_inventory_gives_each_host_its_own_region_and_emulators(tmp_path):
@@ -368,7 +369,7 @@ def test_a_whole_bench_run_reports_the_targets(monkeypatch, tmp_path, capsys):
         calls.append((name, argv))
         records = [{"host": "local-us-east-1.vpc", "play": "Tier 1", "task": "vpc : read", "start": 1.0, "end": 2.0,
                     "duration": 1.0, "action": "amazon.aws.ec2_vpc_net_info", "status": "ok"}]
-        return bench.Run(name, 0, {"cold": 200.0, "multi3": 260.0}.get(name, 60.0),
+        return bench.Run(name, 0, {"cold": 200.0, "multi3": 260.0, "regions": 280.0}.get(name, 60.0),
                          {"local-us-east-1": {"changed": 0 if name == "noop" else 5}}, records)
 
     requests = [{"service": "ec2", "operation": "DescribeVpcs", "mutating": False, "status": 200, "time": 1.5}]
@@ -381,7 +382,7 @@ def test_a_whole_bench_run_reports_the_targets(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(bench.Emulators, "k8s_requests", lambda self: [])
     output = tmp_path / "bench.json"
     assert bench.main(["--time-scale", "6", "--output", str(output), "--work-dir", str(tmp_path / "work")]) == 0
-    assert [name for name, _ in calls] == ["cold", "noop", "drift", "multi3"]
+    assert [name for name, _ in calls] == ["cold", "noop", "drift", "multi3", "regions"]
     assert not any("platform_overlap" in arg for _, argv in calls for arg in argv)
     report = json.loads(output.read_text())
     assert "sequential" not in report and "overlap_switch_in_site_yml" not in report
@@ -393,8 +394,24 @@ def test_a_whole_bench_run_reports_the_targets(monkeypatch, tmp_path, capsys):
     assert report["cold"]["overhead_s"] == 38.0
     assert report["cold"]["timeline"]["plays"] == [{"play": "Tier 1", "start_s": 0.0, "end_s": 1.0}]
     assert report["multi_env"]["ratio"] == 1.3
+    assert report["two_regions"]["ratio"] == 1.4 and report["two_regions"]["wall_s_1"] == 200.0
     targets = {t["key"]: t["pass"] for t in report["targets"]}
     assert targets["cold_over_critical_path"] is False and targets["multi_env.ratio"] is True
+    assert targets["two_regions.ratio"] is True
     assert targets["noop.api_calls.read"] is True and targets["noop.changed"] is True
     table = capsys.readouterr().out
     assert "(27.0 AWS min)" in table and "(29.0 AWS min)" not in table and "sequential" not in table
+
+
+def test_two_region_inventory_shares_one_aws_emulator_with_a_cidr_block_per_region(tmp_path):
+    import yaml
+
+    emus = {region: bench.Emulators(tmp_path / region, 1000 + i, 2000 + i, 1.0)
+            for i, region in enumerate(bench.TWO_REGIONS)}
+    inventory = bench.write_multi_inventory(tmp_path, emus, shared_aws=emus["us-east-1"], cidrs=bench.TWO_REGIONS)
+    settings = yaml.safe_load((inventory / "group_vars" / "all" / bench.MULTI_HOST_VARS_FILE).read_text())
+    per_host = settings["bench_hosts"]
+    assert {h["aws_endpoint_url"] for h in per_host.values()} == {"http://127.0.0.1:1000"}
+    assert len({h["k8s_kubeconfig"] for h in per_host.values()}) == 2
+    assert {h["aws_region"]: h["vpc_cidr_block"] for h in per_host.values()} == bench.TWO_REGIONS
+    assert settings["vpc_cidr_block"] == "{{ bench_hosts[platform_host].vpc_cidr_block }}"

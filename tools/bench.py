@@ -15,11 +15,14 @@ Runs the real playbooks on private embedded emulators with the AWS lifecycle del
   drift       playbooks/drift_check.yml on the converged platform: wall time, AWS calls
   multi       a generated inventory of 3 hosts (us-east-1, us-west-2, eu-west-1, each with its own
               AWS and Kubernetes emulator) versus the same inventory with 1 host, both cold
+  regions     two regions of one environment (us-east-1 10.0.0.0/16, eu-west-1 10.1.0.0/16) on ONE
+              AWS emulator (one account: IAM global, as in AWS), each with its own Kubernetes API,
+              cold, versus the cold run (issue #21)
 
 Prints a table and writes reports/bench.json (and each run's log to reports/bench/).
 Not a test: `make test` runs only tests/test_bench.py (the parts below, without a converge).
 
-    .venv/bin/python tools/bench.py [--time-scale 6] [--phases cold,noop,drift,multi]
+    .venv/bin/python tools/bench.py [--time-scale 6] [--phases cold,noop,drift,multi,regions]
 
 BENCH_TIME_SCALE overrides the default time scale; see docs/performance.md for why it is what it is.
 """
@@ -57,7 +60,9 @@ CTL = REPO / "tests" / "emulators" / "ctl.py"
 # (27 AWS min) lasts ~2.7 min, several times Ansible's own serial work on the critical path, and
 # the whole benchmark stays well under ~25 min on a 2-core machine (docs/performance.md).
 DEFAULT_TIME_SCALE = 6.0
-PHASES = ("cold", "noop", "drift", "multi")
+PHASES = ("cold", "noop", "drift", "multi", "regions")
+# The regions phase: production's two regions (inventories/production/hosts.yml), CIDR blocks.
+TWO_REGIONS = {"us-east-1": "10.0.0.0/16", "eu-west-1": "10.1.0.0/16"}
 MULTI_REGIONS = {
     "us-east-1": ["us-east-1a", "us-east-1b", "us-east-1c"],
     "us-west-2": ["us-west-2a", "us-west-2b", "us-west-2c"],
@@ -79,6 +84,7 @@ TARGETS = [
     ("drift.api_calls.read", "le", 100, "drift check: <= 100 read AWS calls per environment"),
     ("task_overhead_s.median", "le", 1.0, "median AWS task overhead <= 1 s"),
     ("multi_env.ratio", "le", 1.5, "3 environments <= 1.5 x one"),
+    ("two_regions.ratio", "le", 1.5, "2 regions of one environment, one account <= 1.5 x one region"),
 ]
 
 
@@ -592,9 +598,11 @@ MULTI_HOST_VARS_FILE = "zz_bench_hosts.yml"
 MULTI_HOST_VARS = ("aws_region", "vpc_azs", "aws_endpoint_url", "k8s_kubeconfig", "eks_kubeconfig_path")
 
 
-def write_multi_inventory(root: Path, hosts: dict[str, Emulators]) -> Path:
+def write_multi_inventory(root: Path, hosts: dict[str, Emulators], shared_aws: Emulators | None = None,
+                          cidrs: dict[str, str] | None = None) -> Path:
     """An inventory dir with the local inventory's group_vars and one host per region, each with
-    its own region, AZs, emulators and kubeconfig (MULTI_HOST_VARS_FILE)."""
+    its own region, AZs, emulators and kubeconfig (MULTI_HOST_VARS_FILE). With `shared_aws` every
+    host talks to that AWS emulator (one account), with `cidrs` each region has its CIDR block."""
     import yaml  # PyYAML comes with ansible-core
 
     inventory = root / "inventory"
@@ -612,15 +620,17 @@ def write_multi_inventory(root: Path, hosts: dict[str, Emulators]) -> Path:
         settings[name] = {
             "aws_region": region,
             "vpc_azs": MULTI_REGIONS[region],
-            "aws_endpoint_url": emus.endpoint_url,
+            "aws_endpoint_url": (shared_aws or emus).endpoint_url,
             "k8s_kubeconfig": str(emus.kubeconfig),
             # The default (<inventory>/../../.kube/<cluster>.yml) is one file for every host.
             "eks_kubeconfig_path": str(root / "kube" / f"{name}.yml"),
+            **({"vpc_cidr_block": cidrs[region]} if cidrs else {}),
         }
     (root / "kube").mkdir(exist_ok=True)
     (inventory / "hosts.yml").write_text(json.dumps({"platform": {"hosts": host_entries}}, indent=2))
+    variables = [*MULTI_HOST_VARS, *(["vpc_cidr_block"] if cidrs else [])]
     host_vars = {"bench_hosts": settings,
-                 **{var: f"{{{{ bench_hosts[platform_host].{var} }}}}" for var in MULTI_HOST_VARS}}
+                 **{var: f"{{{{ bench_hosts[platform_host].{var} }}}}" for var in variables}}
     (group_vars / MULTI_HOST_VARS_FILE).write_text(
         "---\n# tools/bench.py: each inventory host's settings, for its line hosts too (platform_host).\n"
         + yaml.safe_dump(host_vars, sort_keys=False, default_flow_style=False))
@@ -806,6 +816,8 @@ class Bench:
                 self.stop(emus)
             if "multi" in phases:
                 report["multi_env"] = self.multi_env(lookup(report, "cold.wall_s"))
+            if "regions" in phases:
+                report["two_regions"] = self.two_regions(lookup(report, "cold.wall_s"))
         finally:
             self.stop_all()
         report["machine"]["load_average_end"] = list(os.getloadavg())
@@ -851,6 +863,27 @@ class Bench:
         result["ratio"] = _round(result["wall_s_3"] / result["wall_s_1"], 2) if result.get("wall_s_1") else None
         return result
 
+    def two_regions(self, cold_wall_s: float | None) -> dict[str, Any]:
+        """site.yml on two hosts of one environment in two regions, one AWS emulator for both (IAM
+        names would clash without the region in them), each region its own Kubernetes API; the
+        cold run is the one-region baseline."""
+        hosts = {region: self.emulators(f"regions-{region}") for region in TWO_REGIONS}
+        primary = hosts["us-east-1"]
+        inventory = write_multi_inventory(self.work / "regions", hosts, shared_aws=primary, cidrs=TWO_REGIONS)
+        run = run_playbook("regions", ["site.yml", "-i", str(inventory), *self.extra()], {}, self.logs, self.work)
+        self._check(run)
+        calls = primary.aws_requests()
+        result: dict[str, Any] = {
+            "regions": list(TWO_REGIONS), "rc": run.rc, "wall_s_2": _round(run.wall_s, 1),
+            "wall_s_1": _round(cold_wall_s, 1) if cold_wall_s is not None else None,
+            "api_calls": len(calls), "iam_calls": sum(1 for e in calls if e["service"] in ("iam", "sts")),
+            "peak_calls_per_s": dict(list(peak_rate(calls).items())[:8]),
+        }
+        result["ratio"] = _round(run.wall_s / cold_wall_s, 2) if cold_wall_s else None
+        for emus in hosts.values():
+            self.stop(emus)
+        return result
+
     def checkpoint(self) -> None:
         """Write what is measured so far (a long run interrupted still leaves its numbers)."""
         output = REPO / self.args.output
@@ -889,7 +922,8 @@ def render_table(report: dict[str, Any]) -> str:
                 "noop.api_calls.mutating",
                 "noop.k8s_requests.read", "noop.k8s_requests.mutating", "drift.wall_s", "drift.api_calls.read",
                 "drift.api_calls.mutating", "task_overhead_s.median", "task_overhead_s.p95",
-                "multi_env.wall_s_1", "multi_env.wall_s_3", "multi_env.ratio"):
+                "multi_env.wall_s_1", "multi_env.wall_s_3", "multi_env.ratio", "two_regions.wall_s_2",
+                "two_regions.ratio"):
         rows.append((key, fmt(lookup(report, key))))
     width = max(len(r[0]) for r in rows)
     graph = report["graph"]

@@ -174,9 +174,12 @@ def write_inventory(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True)
     (path / "group_vars").mkdir(exist_ok=True)
     (path / "group_vars" / "all").symlink_to(LOCAL, target_is_directory=True)
+    # Each case is a platform of its own (platform_project): hosts of one platform in one region
+    # would be refused as a clash before any case's own check.
     hosts = {
-        case_id: {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}", **host_vars}
-        for case_id, host_vars, _ in CASES
+        case_id: {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+                  "platform_project": f"bad-input-{index}", **host_vars}
+        for index, (case_id, host_vars, _) in enumerate(CASES)
     }
     (path / "hosts.yml").write_text(yaml.safe_dump({"platform": {"hosts": hosts}}, sort_keys=False))
 
@@ -283,3 +286,35 @@ def test_tags_vpc_eks_plan_only_the_network_and_cluster(emulators, table_run):
     assert not services & {"rds", "elasticache", "mq", "secretsmanager"}, services
     assert [c for c in aws if c.get("mutating")] == []
     assert [r for r in k8s if r["method"] not in ("GET", "HEAD") and "dryRun" not in (r.get("query") or "")] == []
+
+
+def test_two_hosts_of_one_platform_in_one_region_are_refused(emulators, tmp_path):
+    """Two inventory hosts of one platform in one region (or with overlapping CIDR blocks) would
+    converge the same resources: the guard play refuses the run before any call, naming them."""
+    tmp_path.joinpath("group_vars").mkdir()
+    tmp_path.joinpath("group_vars", "all").symlink_to(LOCAL, target_is_directory=True)
+    base = {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}
+    hosts = {
+        "local-a": {**base, "vpc_cidr_block": "10.0.0.0/16"},
+        "local-b": {**base, "vpc_cidr_block": "10.1.0.0/16"},
+        "local-c": {**base, "aws_region": "eu-west-1", "vpc_azs": ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+                    "vpc_cidr_block": "10.1.128.0/17"},
+    }
+    tmp_path.joinpath("hosts.yml").write_text(yaml.safe_dump({"platform": {"hosts": hosts}}, sort_keys=False))
+    clear_logs(emulators)
+    proc = subprocess.run(
+        [str(BIN / "ansible-playbook"), "-i", str(tmp_path), "site.yml"],
+        cwd=REPO, env=playbook_env(emulators, ANSIBLE_STDOUT_CALLBACK="ansible.posix.json"),
+        text=True, capture_output=True, timeout=600,
+    )
+    assert proc.returncode != 0, proc.stdout[-3000:]
+    report = json.loads(proc.stdout[proc.stdout.index("{"):])
+    failed = failures(report)
+    assert list(failed) == ["local-a"], failed  # run_once: reported on the first host, ends the play for all
+    assert set(report["stats"]) == set(hosts) and all(s["changed"] == 0 for s in report["stats"].values())
+    _, task, message = failed["local-a"]
+    assert task == "Check that the hosts of each platform are distinct regions with their own CIDR blocks", task
+    assert message.startswith("aws_region, vpc_cidr_block: "), message
+    assert "local-a and local-b are both card-platform-local in us-east-1" in message, message
+    assert "local-b (10.1.0.0/16) and local-c (10.1.128.0/17) have overlapping vpc_cidr_block values" in message, message
+    assert logs(emulators) == ([], [])

@@ -1,17 +1,59 @@
-"""playbooks/teardown.yml on an environment of its own (fresh emulators), converged once: the
-production guard first (which must not touch it), then a full teardown, twice."""
+"""playbooks/teardown.yml on an environment of its own (fresh emulators), converged once in two
+regions side by side on one AWS emulator (issue #21: IAM is global there as in AWS): the second
+region torn down alone first (the first untouched), then the production guard (which must not
+touch it), then a full teardown, twice."""
 
 from __future__ import annotations
 
 import json
 import re
 import shutil
+import sys
 import urllib.request
 from pathlib import Path
 
+import boto3
+import yaml
+
+from conftest import CTL, free_port
 from helpers import REPO, run
 
 LOCAL = REPO / "inventories" / "local"
+SECOND_REGION = {"aws_region": "eu-west-1", "vpc_cidr_block": "10.1.0.0/16",
+                 "vpc_azs": ["eu-west-1a", "eu-west-1b", "eu-west-1c"]}
+
+
+def two_region_inventory(tmp_path: Path, kubeconfig: str) -> Path:
+    """inventories/local with a second host, local-eu-west-1, as production's hosts.yml has one:
+    its own region, AZs and CIDR block, the same AWS emulator, a Kubernetes API of its own."""
+    inv = tmp_path / "two-regions"
+    group_vars = inv / "group_vars" / "all"
+    group_vars.mkdir(parents=True)
+    for topic in (LOCAL / "group_vars" / "all").iterdir():
+        (group_vars / topic.name).symlink_to(topic.resolve())
+    hosts = yaml.safe_load((LOCAL / "hosts.yml").read_text())
+    (first,) = hosts["platform"]["hosts"].values()
+    hosts["platform"]["hosts"]["local-eu-west-1"] = {**first, **SECOND_REGION, "k8s_kubeconfig": kubeconfig}
+    (inv / "hosts.yml").write_text(json.dumps(hosts, indent=2))
+    return inv
+
+
+def regional_contents(plat, region: str) -> dict:
+    """What a converge leaves in one region, by the Environment tag or the platform's names."""
+    def client(service):
+        return boto3.client(service, region_name=region, endpoint_url=plat.endpoint_url,
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+    ec2 = client("ec2")
+    return {
+        "vpcs": sorted(v["CidrBlock"] for v in ec2.describe_vpcs(Filters=[{"Name": "tag:Environment", "Values": ["local"]}])["Vpcs"]),
+        "subnet_azs": sorted({s["AvailabilityZone"] for s in ec2.describe_subnets(
+            Filters=[{"Name": "tag:Environment", "Values": ["local"]}])["Subnets"]}),
+        "eks_clusters": client("eks").list_clusters()["clusters"],
+        "rds_instances": sorted(d["DBInstanceIdentifier"] for d in client("rds").describe_db_instances()["DBInstances"]),
+        "replication_groups": [g["ReplicationGroupId"] for g in client("elasticache").describe_replication_groups()["ReplicationGroups"]],
+        "brokers": [b["BrokerName"] for b in client("mq").list_brokers()["BrokerSummaries"]],
+        "secrets": sorted(s["Name"] for s in client("secretsmanager").list_secrets()["SecretList"]),
+    }
 
 
 def recap_changed(stdout: str) -> int:
@@ -115,9 +157,48 @@ def account_contents(plat) -> dict:
     }
 
 
+def assert_second_region_tears_down_alone(plat, tmp_path) -> None:
+    """site.yml converges local-us-east-1 and local-eu-west-1 side by side on one AWS emulator
+    without a name clash; teardown.yml --limit 'local-eu-west-1*' then empties eu-west-1 and its
+    IAM roles and leaves us-east-1 as it was."""
+    k8s_env = {**plat.env, "EMULATOR_STATE_DIR": str(tmp_path / "k8s-eu-west-1"), "K8S_EMULATOR_PORT": str(free_port())}
+    up = run([sys.executable, CTL, "up", "--only", "k8s"], env=k8s_env, timeout=120)
+    assert up.returncode == 0, up.stdout
+    try:
+        inv = two_region_inventory(tmp_path, str(tmp_path / "k8s-eu-west-1" / "kubeconfig"))
+        site = run(["ansible-playbook", "-i", str(inv), "site.yml"], env=plat.env, timeout=1800)
+        assert site.returncode == 0, site.stdout[-8000:]
+        assert re.search(r"local-eu-west-1\s+: ok=\d+\s+changed=[1-9]", site.stdout), site.stdout[-3000:]
+        primary, second = regional_contents(plat, "us-east-1"), regional_contents(plat, "eu-west-1")
+        assert primary["vpcs"] == ["10.0.0.0/16"] and second["vpcs"] == ["10.1.0.0/16"]
+        assert second["subnet_azs"] == SECOND_REGION["vpc_azs"]
+        for found in (primary, second):  # the same names in each region: regional resources
+            assert found["eks_clusters"] == ["card-platform-local"]
+            assert found["rds_instances"] == ["card-platform-local-postgres", "card-platform-local-postgres-replica"], found
+            assert found["replication_groups"] and found["brokers"] and found["secrets"]
+        roles = [r["RoleName"] for r in plat.client("iam").list_roles()["Roles"]]
+        by_region = {region: sorted(r.removeprefix(f"card-platform-local-{region}-") for r in roles
+                                    if r.startswith(f"card-platform-local-{region}-")) for region in ("us-east-1", "eu-west-1")}
+        assert len(roles) == 16 and len(by_region["us-east-1"]) == 8, roles  # IAM is global: no clash
+        assert by_region["us-east-1"] == by_region["eu-west-1"], by_region
+        releases = run(["helm", "--kubeconfig", str(tmp_path / "k8s-eu-west-1" / "kubeconfig"), "list", "-A", "-o", "json"],
+                       env=plat.env)
+        assert {"aws-load-balancer-controller", "cluster-autoscaler"} <= {r["name"] for r in json.loads(releases.stdout)}
+
+        down = run(["ansible-playbook", "-i", str(inv), "playbooks/teardown.yml", "--limit", "local-eu-west-1*"],
+                   env=plat.env, timeout=1200)
+        assert down.returncode == 0, down.stdout[-8000:]
+        assert "local-us-east-1 " not in down.stdout.split("PLAY RECAP")[-1]
+        assert regional_contents(plat, "eu-west-1") == {key: [] for key in second}
+        assert regional_contents(plat, "us-east-1") == primary
+        left = sorted(r["RoleName"] for r in plat.client("iam").list_roles()["Roles"])
+        assert left == sorted(f"card-platform-local-us-east-1-{name}" for name in by_region["us-east-1"])
+    finally:
+        run([sys.executable, CTL, "down", "--only", "k8s"], env=k8s_env, timeout=120)
+
+
 def test_teardown_refuses_production_then_empties_the_environment_and_is_idempotent(fresh_platform, tmp_path):
-    site = fresh_platform.playbook("site.yml")
-    assert site.returncode == 0, site.stdout[-8000:]
+    assert_second_region_tears_down_alone(fresh_platform, tmp_path)
     built = account_contents(fresh_platform)
     assert built["vpcs"] and built["rds_instances"] and built["replication_groups"] and built["brokers"]
     assert built["eks_clusters"] and built["secrets"] and built["kms_keys_enabled"]

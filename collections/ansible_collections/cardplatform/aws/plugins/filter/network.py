@@ -20,6 +20,12 @@ gateway); one table per AZ of each private tier (<name>-<tier>-<az>: 0.0.0.0/0 t
 gateway of its AZ, or of single_nat_az when it is set; no route without NAT gateways); one
 table per isolated tier (<name>-<tier>: no route out). A private table whose NAT gateway
 has no ID yet (check mode) is `plannable: false`. Subnets without an ID are left out.
+
+    {host: {platform_environment, aws_region, vpc_cidr_block}} | cardplatform.aws.region_clashes
+    -> ["<host> and <host> are both <environment> in <region>", ...]
+
+Two hosts of one environment are two regions of it: playbooks/validate.yml refuses a region
+used twice or overlapping CIDR blocks before any API call.
 """
 
 from __future__ import annotations
@@ -170,6 +176,37 @@ def route_table_plan(subnets, name, igw_id, nat_gateway_ids_by_az, enable_nat_ga
     return plan
 
 
+def region_clashes(hosts):
+    """What two inventory hosts of one platform (same platform_name, the prefix of every resource
+    name) share: a region (both would converge the same resources) or overlapping CIDR blocks (the
+    regions' VPCs could never be peered or routed).
+
+        {host: {platform_name, aws_region, vpc_cidr_block}} | cardplatform.aws.region_clashes
+        -> ["production-a and production-b are both card-platform-production in eu-west-1", ...]
+    """
+    if not isinstance(hosts, Mapping):
+        raise AnsibleFilterError(f"region_clashes expects a mapping of hosts, got {type(hosts).__name__}")
+    found = []
+    names = sorted(hosts)
+    for index, first in enumerate(names):
+        for second in names[index + 1:]:
+            a, b = hosts[first], hosts[second]
+            if a.get("platform_name") != b.get("platform_name"):
+                continue
+            environment = a.get("platform_name")
+            if a.get("aws_region") == b.get("aws_region"):
+                found.append(f"{first} and {second} are both {environment} in {a.get('aws_region')}")
+                continue
+            try:
+                overlap = ipaddress.ip_network(a.get("vpc_cidr_block")).overlaps(ipaddress.ip_network(b.get("vpc_cidr_block")))
+            except (TypeError, ValueError):
+                continue  # the vpc role's own rules report a malformed block
+            if overlap:
+                found.append(f"{first} ({a.get('vpc_cidr_block')}) and {second} ({b.get('vpc_cidr_block')}) "
+                             f"have overlapping vpc_cidr_block values in {environment}")
+    return found
+
+
 class FilterModule:
     def filters(self):
-        return {"subnet_plan": subnet_plan, "route_table_plan": route_table_plan}
+        return {"subnet_plan": subnet_plan, "route_table_plan": route_table_plan, "region_clashes": region_clashes}

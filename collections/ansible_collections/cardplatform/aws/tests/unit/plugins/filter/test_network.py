@@ -140,3 +140,20 @@ def test_route_table_plan_single_nat_no_nat_and_check_mode():
 def test_route_table_plan_bad_input(subnets, nat_ids):
     with pytest.raises(AnsibleFilterError, match="route_table_plan"):
         route_table_plan(subnets, "p", "igw-1", nat_ids)
+
+
+def test_region_clashes_names_a_region_used_twice_and_overlapping_blocks():
+    from ansible_collections.cardplatform.aws.plugins.filter.network import region_clashes
+
+    hosts = {
+        "production-us-east-1": {"platform_name": "card-platform-production", "aws_region": "us-east-1", "vpc_cidr_block": "10.0.0.0/16"},
+        "production-eu-west-1": {"platform_name": "card-platform-production", "aws_region": "eu-west-1", "vpc_cidr_block": "10.1.0.0/16"},
+        "staging-us-east-1": {"platform_name": "card-platform-staging", "aws_region": "us-east-1", "vpc_cidr_block": "10.0.0.0/16"},
+    }
+    assert region_clashes(hosts) == []
+    hosts["production-again"] = {"platform_name": "card-platform-production", "aws_region": "us-east-1", "vpc_cidr_block": "10.2.0.0/16"}
+    hosts["production-ap"] = {"platform_name": "card-platform-production", "aws_region": "ap-southeast-1", "vpc_cidr_block": "10.1.128.0/17"}
+    assert region_clashes(hosts) == [
+        "production-again and production-us-east-1 are both card-platform-production in us-east-1",
+        "production-ap (10.1.128.0/17) and production-eu-west-1 (10.1.0.0/16) have overlapping vpc_cidr_block values in card-platform-production",
+    ]
