@@ -29,8 +29,8 @@ from .eks import (  # noqa: F401 - the catalogue constants are public names of t
     eks_list_nodegroups_missing_cluster,
     eks_nodegroup_instances,
     eks_nodegroup_update_config_at_creation,
-    nodegroup_nodes,
 )
+from .eks import _nodegroup_nodes as nodegroup_nodes  # noqa: F401 - the control API's node list, not an extension
 from .elasticache import (  # noqa: F401 - ELASTICACHE_DEFAULT_PARAMETER_GROUPS is a public name
     ELASTICACHE_DEFAULT_PARAMETER_GROUPS,
     elasticache_default_parameter_groups,

@@ -1,7 +1,9 @@
-"""EKS: cluster and node group updates, the cluster security group, add-ons and access entries
-(eks role; cardplatform.aws.eks_cluster, eks_nodegroup, eks_addon, eks_access_entry)."""
+"""EKS: cluster and node group updates, the cluster security group, add-ons and access entries,
+managed node group instances (eks role; cardplatform.aws.eks_cluster, eks_nodegroup, eks_addon, eks_access_entry)."""
 
 from __future__ import annotations
+
+import threading
 
 
 def eks_cluster_updates() -> None:
@@ -809,6 +811,7 @@ CLUSTER_TAG = "eks:cluster-name"
 # AWS minutes from an instance's termination to its replacement running: the Auto Scaling
 # group's health check notices the instance (about 1), launches one and it boots (about 2).
 NODEGROUP_REPLACE_MINUTES = 3.0
+_NODEGROUP_LOCK = threading.RLock()
 
 
 def _replace_seconds() -> float:
@@ -820,17 +823,6 @@ def _replace_seconds() -> float:
         from .common import time_scale
 
         return NODEGROUP_REPLACE_MINUTES * time_scale()
-
-
-def _nodegroup_lock():  # type: ignore[no-untyped-def]
-    import threading
-
-    global _NODEGROUP_LOCK
-    try:
-        return _NODEGROUP_LOCK
-    except NameError:
-        _NODEGROUP_LOCK = threading.RLock()
-        return _NODEGROUP_LOCK
 
 
 def _nodegroup_instances(ec2, cluster_name: str, nodegroup_name: str) -> list:  # type: ignore[no-untyped-def]
@@ -878,7 +870,7 @@ def _launch_nodegroup_instances(ec2, nodegroup, count: int) -> None:  # type: ig
             per_subnet[subnet] += 1
 
 
-def reconcile_nodegroup_instances(eks_backend=None) -> None:  # type: ignore[no-untyped-def]
+def _reconcile_nodegroup_instances(eks_backend=None) -> None:  # type: ignore[no-untyped-def]
     """Keep each node group's Auto Scaling group at its desired size: a missing instance (one
     terminated) is replaced after ``eks.nodegroup.replace_instance`` AWS minutes; extra ones
     (desired size lowered) are terminated. Called before the node group and instance calls
@@ -891,7 +883,7 @@ def reconcile_nodegroup_instances(eks_backend=None) -> None:  # type: ignore[no-
     backends = [eks_backend] if eks_backend is not None else [
         backend for per_account in eks_backends.values() for backend in dict.values(per_account)
     ]
-    with _nodegroup_lock():
+    with _NODEGROUP_LOCK:
         now = time.monotonic()
         for backend in backends:
             ec2 = ec2_backends[backend.account_id][backend.region_name]
@@ -920,14 +912,14 @@ def reconcile_nodegroup_instances(eks_backend=None) -> None:  # type: ignore[no-
                         ec2.terminate_instances([i.id for i in live[desired:]])
 
 
-def nodegroup_nodes() -> list[dict]:
+def _nodegroup_nodes() -> list[dict]:
     """Every node group instance as the kubelet would register it (the Kubernetes emulator reads
     this through ``GET /_emulator/eks/nodes``): cluster, node group, its labels and taints,
     instance id, type, AZ, private IP and DNS name, state."""
     from moto.ec2.models import ec2_backends
     from moto.eks.models import eks_backends
 
-    reconcile_nodegroup_instances()
+    _reconcile_nodegroup_instances()
     out = []
     for per_account in eks_backends.values():
         for backend in dict.values(per_account):
@@ -966,7 +958,7 @@ def eks_nodegroup_instances() -> None:
     ``kubernetes.io/cluster/<cluster>=owned``; TerminateInstances of one of them starts its
     replacement, running ``eks.nodegroup.replace_instance`` AWS minutes later (3; instant at time
     scale 0); UpdateNodegroupConfig's desiredSize is followed; DeleteNodegroup terminates them.
-    ``nodegroup_nodes()`` lists them for the Kubernetes emulator, which registers them as Nodes.
+    ``aws_extensions.nodegroup_nodes()`` lists them for the Kubernetes emulator, which registers them as Nodes.
     """
     from moto.ec2.models import ec2_backends
     from moto.ec2.models.instances import InstanceBackend
@@ -980,14 +972,14 @@ def eks_nodegroup_instances() -> None:
 
     def create_nodegroup(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         nodegroup = original_create(self, *args, **kwargs)
-        with _nodegroup_lock():
+        with _NODEGROUP_LOCK:
             ec2 = ec2_backends[self.account_id][self.region_name]
             _launch_nodegroup_instances(ec2, nodegroup, int((nodegroup.scaling_config or {}).get("desiredSize", 0)))
         return nodegroup
 
     def delete_nodegroup(self, cluster_name, nodegroup_name, *args, **kwargs):  # type: ignore[no-untyped-def]
         nodegroup = original_delete(self, cluster_name, nodegroup_name, *args, **kwargs)
-        with _nodegroup_lock():
+        with _NODEGROUP_LOCK:
             ec2 = ec2_backends[self.account_id][self.region_name]
             live = _nodegroup_instances(ec2, cluster_name, nodegroup_name)
             _NODEGROUP_REPLACEMENTS.pop((self.account_id, self.region_name, cluster_name, nodegroup_name), None)
@@ -997,7 +989,7 @@ def eks_nodegroup_instances() -> None:
 
     def update_nodegroup_config(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         result = original_update(self, *args, **kwargs)
-        reconcile_nodegroup_instances(self)
+        _reconcile_nodegroup_instances(self)
         return result
 
     def terminate_instances(self, instance_ids):  # type: ignore[no-untyped-def]
@@ -1005,14 +997,14 @@ def eks_nodegroup_instances() -> None:
         from moto.eks.models import eks_backends
 
         if self.region_name in dict.keys(eks_backends.get(self.account_id, {})):
-            reconcile_nodegroup_instances(eks_backends[self.account_id][self.region_name])
+            _reconcile_nodegroup_instances(eks_backends[self.account_id][self.region_name])
         return result
 
     def describe_instances(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         from moto.eks.models import eks_backends
 
         if self.region_name in dict.keys(eks_backends.get(self.account_id, {})):
-            reconcile_nodegroup_instances(eks_backends[self.account_id][self.region_name])
+            _reconcile_nodegroup_instances(eks_backends[self.account_id][self.region_name])
         return original_describe(self, *args, **kwargs)
 
     EKSBackend.create_nodegroup = create_nodegroup  # type: ignore[method-assign]
