@@ -160,6 +160,25 @@ def test_pods_spread_cordon_and_eviction_honour_the_budget(emu):  # type: ignore
     api.wait(lambda: len(api.ready_pods()) == 3, "3 ready pods again")
 
 
+def test_typed_client_reads_nodes_and_evicts(emu):  # type: ignore[no-untyped-def]
+    """kubernetes.core.k8s_drain uses the typed client: every Node and Pod must deserialize, and
+    V1Eviction must be accepted (a missing required field would raise ValueError)."""
+    from kubernetes import client
+
+    config = client.Configuration()
+    config.host = emu["api"].url
+    core = client.CoreV1Api(client.ApiClient(config))
+    names = [n.metadata.name for n in core.list_node().items]
+    node = core.read_node(names[0])
+    assert node.status.node_info.kubelet_version and node.spec.provider_id.startswith("aws:///")
+    pods = core.list_pod_for_all_namespaces(field_selector=f"spec.nodeName={names[0]}").items
+    assert all(p.spec.node_name == names[0] for p in pods)
+    web = core.list_namespaced_pod(NS, label_selector="app.kubernetes.io/name=web").items
+    body = client.V1Eviction(metadata=client.V1ObjectMeta(name=web[0].metadata.name, namespace=NS))
+    core.create_namespaced_pod_eviction(name=web[0].metadata.name, namespace=NS, body=body)
+    emu["api"].wait(lambda: len(emu["api"].ready_pods()) == 3, "the evicted pod replaced")
+
+
 def test_pod_that_fits_no_node_stays_pending(emu):  # type: ignore[no-untyped-def]
     api = emu["api"]
     labels = {"app.kubernetes.io/name": "gpu"}

@@ -52,6 +52,22 @@ SIZES = {  # vCPU, GiB of the instance types the inventories use; others get 2 /
 }
 
 
+def node_info(kubelet_version: str, arch: str, machine_id: str) -> dict:
+    """status.nodeInfo with every field the typed clients require (kubernetes' V1NodeSystemInfo)."""
+    return {
+        "architecture": arch,
+        "bootID": f"{machine_id}-boot",
+        "containerRuntimeVersion": "containerd://1.7.27",
+        "kernelVersion": "6.1.132-147.221.amzn2023." + ("aarch64" if arch == "arm64" else "x86_64"),
+        "kubeProxyVersion": kubelet_version,
+        "kubeletVersion": kubelet_version,
+        "machineID": machine_id,
+        "operatingSystem": "linux",
+        "osImage": "Amazon Linux 2023.7.20250512",
+        "systemUUID": machine_id,
+    }
+
+
 def node_body(instance: dict) -> dict:
     """The Node a kubelet on this node group instance registers."""
     name = instance["private_dns_name"]
@@ -103,15 +119,7 @@ def node_body(instance: dict) -> dict:
             ],
             "capacity": {"cpu": str(cpu), "memory": f"{gib * 1024 * 1024}Ki", "pods": "58"},
             "allocatable": {"cpu": f"{cpu * 1000 - 90}m", "memory": f"{gib * 1024 * 1024 - 700000}Ki", "pods": "58"},
-            "nodeInfo": {
-                "kubeletVersion": f"v{instance.get('version') or '1.33'}.0-eks",
-                "architecture": arch,
-                "operatingSystem": "linux",
-                "osImage": "Amazon Linux 2023",
-                "containerRuntimeVersion": "containerd://1.7.27",
-                "machineID": instance["instance_id"],
-                "systemUUID": instance["instance_id"],
-            },
+            "nodeInfo": node_info(f"v{instance.get('version') or '1.33'}.0-eks", arch, instance["instance_id"]),
         },
     }
 

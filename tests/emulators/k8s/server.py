@@ -18,7 +18,7 @@ from . import charts, protobuf
 from .catalog import SERVER_VERSION, Catalog, ResourceType
 from .controllers import Controllers, Settings
 from .engine import Api, Store, dumps
-from .nodes import evict
+from .nodes import evict, node_info
 from .errors import ApiError, bad_request
 from .selectors import SelectorError, field_matcher, label_matcher
 from .tables import table
@@ -92,11 +92,7 @@ class Emulator:
                             "message": "kubelet is posting ready status",
                         }
                     ],
-                    "nodeInfo": {
-                        "kubeletVersion": SERVER_VERSION["gitVersion"],
-                        "architecture": "amd64",
-                        "operatingSystem": "linux",
-                    },
+                    "nodeInfo": node_info(SERVER_VERSION["gitVersion"], "amd64", "emulator-node"),
                 },
             },
         )
