@@ -11,9 +11,16 @@ db_promote_replica changes the platform (the replica becomes a writer and the ap
 re-pointed): it runs last, then the test deletes the promoted instance and converges site.yml
 again, which recreates the replica and points the application back at the writer.
 
+node_failure, az_evacuation and az_restore (issue #21) run on the emulated node groups' Nodes: a
+PodDisruptionBudget of the test refuses the node drill's first eviction and is relaxed once the
+test sees the 429, so the report must show the refused attempts; az_evacuation runs in the RDS
+writer's AZ, so it fails the writer over; each report's runbook_overhead_seconds is checked
+against its steps.
+
 Every scenario runs under the throttling and 5xx the converge is tested with (issue #23): the
 fault rules of molecule/default/faults.json are on in the AWS emulator for the playbook run
-only (the test's own boto3 reads go unfaulted), and each run must have met some.
+only (the test's own boto3 reads go unfaulted), and each run must have met some (except the node
+drills' that make few or no AWS calls: node_failure, az_restore, the check-mode plan).
 """
 
 from __future__ import annotations

@@ -511,13 +511,15 @@ class Controllers(threading.Thread):
         if cur is None:
             return 0
         cur = api.render(rsrt, cur)
+        # Pods missing from a ReplicaSet that keeps its size replace lost ones (evicted, node gone).
+        replacing = int(cur["spec"].get("replicas", 0)) >= size
         if int(cur["spec"].get("replicas", 0)) != size or cur["metadata"].get("annotations", {}).get(
             "deployment.kubernetes.io/desired-replicas"
         ) != str(desired):
             cur["spec"]["replicas"] = size
             cur["metadata"].setdefault("annotations", {})["deployment.kubernetes.io/desired-replicas"] = str(desired)
             cur = api.controller_write(rsrt, cur) or cur
-        ready = self._pods_for(cur, size, ready, ready_at)
+        ready = self._pods_for(cur, size, ready, ready_at, replacing)
         status = {
             "replicas": size,
             "fullyLabeledReplicas": size,
@@ -549,7 +551,7 @@ class Controllers(threading.Thread):
         finally:
             self._later(self.settings.node_sync, ("nodes", "", "*"))
 
-    def _pods_for(self, rs: dict, size: int, ready: int, ready_at: float = 0.0) -> int:
+    def _pods_for(self, rs: dict, size: int, ready: int, ready_at: float = 0.0, replacing: bool = False) -> int:
         api, prt = self.api, self.rt["pod"]
         ns, ruid = rs["metadata"]["namespace"], rs["metadata"]["uid"]
         pods, _ = api.list(prt, ns, lambda o: _owned_by(o, ruid))
@@ -562,9 +564,9 @@ class Controllers(threading.Thread):
         pods = pods[:size]
         template = rs["spec"]["template"]
         mono = time.monotonic()
-        # A pod created while the rollout is not due yet is ready with it; a later one (a
-        # replacement of an evicted pod, a scale-up) after the rollout delay of its own.
-        starts_at = ready_at if mono < ready_at else mono + self.settings.rollout_delay
+        # New pods are ready with the Deployment's rollout (ready_at, as before nodes were
+        # modelled); a replacement of a lost pod K8S_EMULATOR_ROLLOUT_DELAY after its creation.
+        starts_at = mono + self.settings.rollout_delay if replacing and mono >= ready_at else ready_at
         nodes, _ = api.list(self.rt["node"], None)
         node_ip = {n["metadata"]["name"]: next((a["address"] for a in (n.get("status") or {}).get("addresses") or []
                                                 if a.get("type") == "InternalIP"), "10.0.100.10") for n in nodes}
