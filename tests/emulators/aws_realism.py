@@ -58,6 +58,7 @@ DEFAULT_DURATIONS: dict[str, float] = {
     "eks.nodegroup.update": 2.0,  # UPDATING (scaling, labels, taints)
     "eks.nodegroup.update_version": 8.0,  # UPDATING (rolling AMI / version)
     "eks.nodegroup.delete": 3.0,  # DELETING -> gone
+    "eks.nodegroup.replace_instance": 3.0,  # a terminated node's replacement running (ASG health check + boot)
     "rds.instance.create": 8.0,  # Single-AZ, creating + backing-up
     "rds.instance.create_multi_az": 15.0,  # Multi-AZ, creating + backing-up
     "rds.instance.backing_up": 2.0,  # the backing-up tail of a create or restore
@@ -1477,6 +1478,12 @@ class RealismMiddleware:
                 if method == "DELETE":  # back to the start-up settings
                     self.lifecycle.restore_initial()
                     return self._json(start_response, 200, self.lifecycle.state())
+            elif path == "eks/nodes":
+                if method == "GET":  # the node groups' instances, for the Kubernetes emulator's kubelets
+                    import aws_extensions
+
+                    self.lifecycle.run_due()
+                    return self._json(start_response, 200, aws_extensions.nodegroup_nodes())
             elif path == "stats":
                 if method == "GET":
                     return self._json(start_response, 200, self.stats())

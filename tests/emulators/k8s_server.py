@@ -16,7 +16,9 @@ Environment knobs (defaults in brackets):
     K8S_EMULATOR_CRDS                   [""]   CRDs present at start: comma-separated bundle names under
                                                k8s/crds/ (``external-secrets``) or paths of YAML files
     K8S_EMULATOR_AWS_ENDPOINT           [""]   AWS emulator URL: turns on the External Secrets Operator
-                                               simulation (ExternalSecret -> Secret from Secrets Manager)
+                                               simulation (ExternalSecret -> Secret from Secrets Manager) and
+                                               the Nodes of the EKS node groups' instances (k8s/nodes.py)
+    K8S_EMULATOR_NODE_SYNC              [0.5]  seconds between reads of the node groups' instances (0: off)
     --charts-dir                        [charts/ next to the kubeconfig]  the stand-in charts (k8s/charts.py)
                                                are packaged there at start and served under /charts/<repo>/
 tests/emulators/ctl.py turns both on (ESO CRDs, its own AWS emulator) for the local platform.
@@ -97,6 +99,7 @@ def settings_from_env(aws_endpoint: str | None = None) -> Settings:
         job_delay=float(os.environ.get("K8S_EMULATOR_JOB_DELAY", "0.5")),
         hpa_scale=os.environ.get("K8S_EMULATOR_HPA_SCALE", "1") not in ("0", "false", "no"),
         aws_endpoint=aws_endpoint if aws_endpoint is not None else os.environ.get("K8S_EMULATOR_AWS_ENDPOINT") or None,
+        node_sync=float(os.environ.get("K8S_EMULATOR_NODE_SYNC", "0.5")),
     )
 
 

@@ -27,8 +27,10 @@ from .eks import (  # noqa: F401 - the catalogue constants are public names of t
     eks_cluster_security_group_deleted_with_cluster,
     eks_cluster_updates,
     eks_list_nodegroups_missing_cluster,
+    eks_nodegroup_instances,
     eks_nodegroup_update_config_at_creation,
 )
+from .eks import _nodegroup_nodes as nodegroup_nodes  # noqa: F401 - the control API's node list, not an extension
 from .elasticache import (  # noqa: F401 - ELASTICACHE_DEFAULT_PARAMETER_GROUPS is a public name
     ELASTICACHE_DEFAULT_PARAMETER_GROUPS,
     elasticache_default_parameter_groups,
@@ -81,6 +83,7 @@ EXTENSIONS: list[Callable[[], None]] = [
     elasticache_default_parameter_groups,
     mq_rabbitmq_configurations,
     dynamodb_atomic_conditional_writes,
+    eks_nodegroup_instances,
 ]
 
 

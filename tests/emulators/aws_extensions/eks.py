@@ -1,7 +1,9 @@
-"""EKS: cluster and node group updates, the cluster security group, add-ons and access entries
-(eks role; cardplatform.aws.eks_cluster, eks_nodegroup, eks_addon, eks_access_entry)."""
+"""EKS: cluster and node group updates, the cluster security group, add-ons and access entries,
+managed node group instances (eks role; cardplatform.aws.eks_cluster, eks_nodegroup, eks_addon, eks_access_entry)."""
 
 from __future__ import annotations
+
+import threading
 
 
 def eks_cluster_updates() -> None:
@@ -799,3 +801,214 @@ def eks_addons_and_access_entries() -> None:
             "{0}/clusters/(?P<name>[^/]+)/access-entries/(?P<principalArnAndPolicy>.+)$": dispatch,
         }
     )
+
+
+# ------------------------------------------------------------------ managed node group instances
+# Kept per process: {(account, region, cluster, nodegroup): [monotonic time a replacement is due, ...]}
+_NODEGROUP_REPLACEMENTS: dict[tuple[str, str, str, str], list[float]] = {}
+NODEGROUP_TAG = "eks:nodegroup-name"
+CLUSTER_TAG = "eks:cluster-name"
+# AWS minutes from an instance's termination to its replacement running: the Auto Scaling
+# group's health check notices the instance (about 1), launches one and it boots (about 2).
+NODEGROUP_REPLACE_MINUTES = 3.0
+_NODEGROUP_LOCK = threading.RLock()
+
+
+def _replace_seconds() -> float:
+    try:
+        import aws_realism  # the server puts this directory on sys.path
+
+        return float(aws_realism.LIFECYCLE.seconds("eks.nodegroup.replace_instance"))
+    except Exception:  # noqa: BLE001 - unit tests without the realism module
+        from .common import time_scale
+
+        return NODEGROUP_REPLACE_MINUTES * time_scale()
+
+
+def _nodegroup_instances(ec2, cluster_name: str, nodegroup_name: str) -> list:  # type: ignore[no-untyped-def]
+    """The node group's instances that are not terminated (pending or running)."""
+    out = []
+    for instance in ec2.all_instances():
+        tags = {t["key"]: t["value"] for t in instance.get_tags()}
+        if (tags.get(CLUSTER_TAG) == cluster_name and tags.get(NODEGROUP_TAG) == nodegroup_name
+                and instance.state not in ("terminated", "shutting-down")):
+            out.append(instance)
+    return out
+
+
+def _launch_nodegroup_instances(ec2, nodegroup, count: int) -> None:  # type: ignore[no-untyped-def]
+    """Launch `count` instances for the node group, each in the subnet (AZ) with the fewest."""
+    if count <= 0:
+        return
+    live = _nodegroup_instances(ec2, nodegroup.cluster_name, nodegroup.nodegroup_name)
+    per_subnet = {subnet: 0 for subnet in nodegroup.subnets}
+    for instance in live:
+        if instance.subnet_id in per_subnet:
+            per_subnet[instance.subnet_id] += 1
+    asg = (nodegroup.resources.get("autoScalingGroups") or [{}])[0].get("name", "")
+    tags = {
+        "instance": {
+            CLUSTER_TAG: nodegroup.cluster_name,
+            NODEGROUP_TAG: nodegroup.nodegroup_name,
+            "aws:autoscaling:groupName": asg,
+            f"kubernetes.io/cluster/{nodegroup.cluster_name}": "owned",
+            "Name": nodegroup.nodegroup_name,
+        }
+    }
+    for _ in range(count):
+        subnet = min(per_subnet, key=lambda s: (per_subnet[s], s)) if per_subnet else None
+        kwargs = {"instance_type": (nodegroup.instance_types or ["t3.medium"])[0], "is_instance_type_default": False,
+                  "tags": tags, "region_name": ec2.region_name}
+        try:
+            if subnet is not None:
+                ec2.get_subnet(subnet)
+                kwargs["subnet_id"] = subnet
+        except Exception:  # noqa: BLE001 - a subnet the emulator does not know: the region's default placement
+            subnet = None
+        ec2.run_instances("ami-0eksnode0000000001", 1, None, [], **kwargs)
+        if subnet is not None:
+            per_subnet[subnet] += 1
+
+
+def _reconcile_nodegroup_instances(eks_backend=None) -> None:  # type: ignore[no-untyped-def]
+    """Keep each node group's Auto Scaling group at its desired size: a missing instance (one
+    terminated) is replaced after ``eks.nodegroup.replace_instance`` AWS minutes; extra ones
+    (desired size lowered) are terminated. Called before the node group and instance calls
+    and by the control API's node list."""
+    import time
+
+    from moto.ec2.models import ec2_backends
+    from moto.eks.models import eks_backends
+
+    backends = [eks_backend] if eks_backend is not None else [
+        backend for per_account in eks_backends.values() for backend in dict.values(per_account)
+    ]
+    with _NODEGROUP_LOCK:
+        now = time.monotonic()
+        for backend in backends:
+            ec2 = ec2_backends[backend.account_id][backend.region_name]
+            for cluster in list(backend.clusters.values()):
+                for nodegroup in list(cluster.nodegroups.values()):
+                    key = (backend.account_id, backend.region_name, cluster.name, nodegroup.nodegroup_name)
+                    if nodegroup.status in ("DELETING", "CREATE_FAILED", "DELETE_FAILED"):
+                        _NODEGROUP_REPLACEMENTS.pop(key, None)
+                        continue
+                    desired = int((nodegroup.scaling_config or {}).get("desiredSize", 0))
+                    live = _nodegroup_instances(ec2, cluster.name, nodegroup.nodegroup_name)
+                    due = _NODEGROUP_REPLACEMENTS.setdefault(key, [])
+                    ready = [t for t in due if t <= now]
+                    if ready:
+                        _launch_nodegroup_instances(ec2, nodegroup, min(len(ready), max(desired - len(live), 0)))
+                        due[:] = [t for t in due if t > now]
+                        live = _nodegroup_instances(ec2, cluster.name, nodegroup.nodegroup_name)
+                    missing = desired - len(live) - len(due)
+                    if missing > 0:
+                        seconds = _replace_seconds()
+                        if seconds <= 0:
+                            _launch_nodegroup_instances(ec2, nodegroup, missing)
+                        else:
+                            due.extend([now + seconds] * missing)
+                    elif len(live) > desired:
+                        ec2.terminate_instances([i.id for i in live[desired:]])
+
+
+def _nodegroup_nodes() -> list[dict]:
+    """Every node group instance as the kubelet would register it (the Kubernetes emulator reads
+    this through ``GET /_emulator/eks/nodes``): cluster, node group, its labels and taints,
+    instance id, type, AZ, private IP and DNS name, state."""
+    from moto.ec2.models import ec2_backends
+    from moto.eks.models import eks_backends
+
+    _reconcile_nodegroup_instances()
+    out = []
+    for per_account in eks_backends.values():
+        for backend in dict.values(per_account):
+            ec2 = ec2_backends[backend.account_id][backend.region_name]
+            for cluster in list(backend.clusters.values()):
+                for nodegroup in list(cluster.nodegroups.values()):
+                    for instance in _nodegroup_instances(ec2, cluster.name, nodegroup.nodegroup_name):
+                        out.append({
+                            "region": backend.region_name,
+                            "cluster": cluster.name,
+                            "nodegroup": nodegroup.nodegroup_name,
+                            "nodegroup_status": nodegroup.status,
+                            "labels": dict(nodegroup.labels or {}),
+                            "taints": list(nodegroup.taints or []),
+                            "capacity_type": nodegroup.capacity_type,
+                            "ami_type": nodegroup.ami_type,
+                            "version": nodegroup.version,
+                            "instance_id": instance.id,
+                            "instance_type": instance.instance_type,
+                            "availability_zone": instance.placement.zone,
+                            "private_ip": instance.private_ip,
+                            "private_dns_name": instance.private_dns_name,
+                            "state": instance.state,
+                            "launch_time": str(instance.launch_time),
+                        })
+    return out
+
+
+def eks_nodegroup_instances() -> None:
+    """Managed node groups run EC2 instances, and their Auto Scaling group replaces a lost one.
+
+    moto 5.2.5 creates no instances for a node group (only a made-up Auto Scaling group name).
+    Here CreateNodegroup launches ``desiredSize`` instances of the first instance type, spread
+    over the node group's subnets (AZs) as the Auto Scaling group does, tagged
+    ``eks:cluster-name``, ``eks:nodegroup-name``, ``aws:autoscaling:groupName`` and
+    ``kubernetes.io/cluster/<cluster>=owned``; TerminateInstances of one of them starts its
+    replacement, running ``eks.nodegroup.replace_instance`` AWS minutes later (3; instant at time
+    scale 0); UpdateNodegroupConfig's desiredSize is followed; DeleteNodegroup terminates them.
+    ``aws_extensions.nodegroup_nodes()`` lists them for the Kubernetes emulator, which registers them as Nodes.
+    """
+    from moto.ec2.models import ec2_backends
+    from moto.ec2.models.instances import InstanceBackend
+    from moto.eks.models import EKSBackend
+
+    original_create = EKSBackend.create_nodegroup
+    original_delete = EKSBackend.delete_nodegroup
+    original_update = EKSBackend.update_nodegroup_config
+    original_terminate = InstanceBackend.terminate_instances
+    original_describe = InstanceBackend.describe_instances
+
+    def create_nodegroup(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        nodegroup = original_create(self, *args, **kwargs)
+        with _NODEGROUP_LOCK:
+            ec2 = ec2_backends[self.account_id][self.region_name]
+            _launch_nodegroup_instances(ec2, nodegroup, int((nodegroup.scaling_config or {}).get("desiredSize", 0)))
+        return nodegroup
+
+    def delete_nodegroup(self, cluster_name, nodegroup_name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        nodegroup = original_delete(self, cluster_name, nodegroup_name, *args, **kwargs)
+        with _NODEGROUP_LOCK:
+            ec2 = ec2_backends[self.account_id][self.region_name]
+            live = _nodegroup_instances(ec2, cluster_name, nodegroup_name)
+            _NODEGROUP_REPLACEMENTS.pop((self.account_id, self.region_name, cluster_name, nodegroup_name), None)
+            if live:
+                original_terminate(ec2, [i.id for i in live])
+        return nodegroup
+
+    def update_nodegroup_config(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        result = original_update(self, *args, **kwargs)
+        _reconcile_nodegroup_instances(self)
+        return result
+
+    def terminate_instances(self, instance_ids):  # type: ignore[no-untyped-def]
+        result = original_terminate(self, instance_ids)
+        from moto.eks.models import eks_backends
+
+        if self.region_name in dict.keys(eks_backends.get(self.account_id, {})):
+            _reconcile_nodegroup_instances(eks_backends[self.account_id][self.region_name])
+        return result
+
+    def describe_instances(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from moto.eks.models import eks_backends
+
+        if self.region_name in dict.keys(eks_backends.get(self.account_id, {})):
+            _reconcile_nodegroup_instances(eks_backends[self.account_id][self.region_name])
+        return original_describe(self, *args, **kwargs)
+
+    EKSBackend.create_nodegroup = create_nodegroup  # type: ignore[method-assign]
+    EKSBackend.delete_nodegroup = delete_nodegroup  # type: ignore[method-assign]
+    EKSBackend.update_nodegroup_config = update_nodegroup_config  # type: ignore[method-assign]
+    InstanceBackend.terminate_instances = terminate_instances  # type: ignore[method-assign]
+    InstanceBackend.describe_instances = describe_instances  # type: ignore[method-assign]

@@ -71,7 +71,19 @@ class ResourceType:
             entry["categories"] = self.categories
         out = [entry]
         for sub in self.subresources:
-            if sub == "scale":
+            if sub == "eviction":  # policy/v1 Eviction, create only (kubectl drain, k8s_drain)
+                out.append(
+                    {
+                        "name": f"{self.plural}/eviction",
+                        "singularName": "",
+                        "namespaced": self.namespaced,
+                        "group": "policy",
+                        "version": "v1",
+                        "kind": "Eviction",
+                        "verbs": ["create"],
+                    }
+                )
+            elif sub == "scale":
                 out.append(
                     {
                         "name": f"{self.plural}/scale",
@@ -138,7 +150,7 @@ BUILTINS: list[ResourceType] = [
         verbs=["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
     ),
     _rt("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", True, ["sa"]),
-    _rt("", "v1", "pods", "pod", "Pod", True, ["po"], ["status"], ["all"]),
+    _rt("", "v1", "pods", "pod", "Pod", True, ["po"], ["status", "eviction"], ["all"]),
     _rt("", "v1", "endpoints", "endpoints", "Endpoints", True, ["ep"]),
     _rt("", "v1", "events", "event", "Event", True, ["ev"]),
     _rt(

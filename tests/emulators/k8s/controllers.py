@@ -23,6 +23,7 @@ from .engine import Api, now_iso
 from .errors import ApiError
 from .eso import GROUP as ESO_GROUP
 from .eso import EsoSimulation
+from .nodes import NodeSimulation, budget_of, schedule
 from .selectors import label_selector_matcher
 
 LOG = logging.getLogger("k8s-emulator.controllers")
@@ -48,6 +49,7 @@ class Settings:
         job_delay: float = 0.5,
         hpa_scale: bool = True,
         aws_endpoint: str | None = None,
+        node_sync: float = 0.5,
     ) -> None:
         self.rollout_delay = rollout_delay
         self.unready = re.compile(unready_image) if unready_image else None
@@ -56,6 +58,8 @@ class Settings:
         self.hpa_scale = hpa_scale
         # AWS emulator the External Secrets Operator simulation reads Secrets Manager from.
         self.aws_endpoint = aws_endpoint or None
+        # Seconds between reads of the node groups' instances (nodes.py; 0: no node group Nodes).
+        self.node_sync = node_sync
 
 
 def pod_template_hash(template: dict) -> str:
@@ -136,9 +140,14 @@ class Controllers(threading.Thread):
             "pdb": cat.find("policy", "v1", "poddisruptionbudgets"),
             "event": cat.find("", "v1", "events"),
             "sts": cat.find("apps", "v1", "statefulsets"),
+            "node": cat.find("", "v1", "nodes"),
         }
+        self.pod_ready_at: dict[str, float] = {}  # pod uid -> monotonic time its containers are ready
         self.eso = EsoSimulation(api, settings.aws_endpoint) if settings.aws_endpoint else None
         self.eso_due: dict[tuple[str, str], float] = {}  # next refresh of each ExternalSecret
+        self.nodes = NodeSimulation(api, settings.aws_endpoint) if settings.aws_endpoint and settings.node_sync > 0 else None
+        if self.nodes is not None:
+            self.dirty.add(("nodes", "", "*"))
 
     # ---------------------------------------------------------------- scheduling
     def _on_event(self, key: tuple[str, str], etype: str, obj: dict) -> None:
@@ -159,6 +168,11 @@ class Controllers(threading.Thread):
             marks.append(("sts", ns, name))
         if key in (("", "pods"), ("policy", "poddisruptionbudgets")):
             marks.append(("pdb", ns, "*"))
+        if key == ("", "pods") and etype == "DELETED":  # evicted or garbage-collected: the ReplicaSet replaces it
+            marks += [("rs_pods", ns, ref.get("name")) for ref in meta.get("ownerReferences") or []
+                      if ref.get("kind") == "ReplicaSet" and ref.get("controller")]
+        if key == ("", "nodes") and etype != "DELETED":  # a node registered or uncordoned: bind Pending pods
+            marks.append(("alldeploy", "", "*"))
         if self.eso is not None:
             marks += self._eso_marks(key, etype, meta, ns, name)
         if marks:
@@ -368,7 +382,7 @@ class Controllers(threading.Thread):
             ruid = rs["metadata"]["uid"]
             size = new_size if ruid == new_uid else old_sizes[ruid]
             before = int(rs["spec"].get("replicas", 0))
-            self._size_rs(rs, size, ready_counts[ruid], want)
+            ready_counts[ruid] = self._size_rs(rs, size, ready_counts[ruid], want, ready_at)
             if size != before:
                 verb = "up" if size > before else "down"
                 self._event(
@@ -377,6 +391,8 @@ class Controllers(threading.Thread):
                     f"Scaled {verb} replica set {rs['metadata']['name']} from " f"{before} to {size}",
                     "deployment-controller",
                 )
+
+        new_ready = ready_counts[new_uid]  # the pods that are ready (bound to a node, started)
 
         # deployment annotations (revision) and status
         d_now = api.get_raw(drt, ns, name)
@@ -487,20 +503,23 @@ class Controllers(threading.Thread):
         unavail = _int_or_percent(ru.get("maxUnavailable", "25%"), want, False)
         return unavail if (surge or unavail) else 1
 
-    def _size_rs(self, rs: dict, size: int, ready: int, desired: int) -> None:
+    def _size_rs(self, rs: dict, size: int, ready: int, desired: int, ready_at: float = 0.0) -> int:
+        """Size the ReplicaSet and its pods; returns how many of them are ready."""
         api, rsrt = self.api, self.rt["rs"]
         ns = rs["metadata"]["namespace"]
         cur = api.get_raw(rsrt, ns, rs["metadata"]["name"])
         if cur is None:
-            return
+            return 0
         cur = api.render(rsrt, cur)
+        # Pods missing from a ReplicaSet that keeps its size replace lost ones (evicted, node gone).
+        replacing = int(cur["spec"].get("replicas", 0)) >= size
         if int(cur["spec"].get("replicas", 0)) != size or cur["metadata"].get("annotations", {}).get(
             "deployment.kubernetes.io/desired-replicas"
         ) != str(desired):
             cur["spec"]["replicas"] = size
             cur["metadata"].setdefault("annotations", {})["deployment.kubernetes.io/desired-replicas"] = str(desired)
             cur = api.controller_write(rsrt, cur) or cur
-        self._pods_for(cur, size, ready)
+        ready = self._pods_for(cur, size, ready, ready_at, replacing)
         status = {
             "replicas": size,
             "fullyLabeledReplicas": size,
@@ -512,8 +531,27 @@ class Controllers(threading.Thread):
         if cur.get("status") != status:
             cur["status"] = status
             api.controller_write(rsrt, cur, sub="status")
+        return ready
 
-    def _pods_for(self, rs: dict, size: int, ready: int) -> None:
+    def _sync_rs_pods(self, ns: str, name: str) -> None:
+        """A pod of the ReplicaSet went away or becomes ready: sync its Deployment."""
+        rs = self.api.get_raw(self.rt["rs"], ns, name)
+        for ref in (rs or {}).get("metadata", {}).get("ownerReferences") or []:
+            if ref.get("kind") == "Deployment" and ref.get("controller"):
+                self._sync_deploy(ns, ref.get("name"))
+
+    def _sync_alldeploy(self, ns: str, name: str) -> None:
+        deployments, _ = self.api.list(self.rt["deploy"], None)
+        for d in deployments:
+            self._sync_deploy(d["metadata"]["namespace"], d["metadata"]["name"])
+
+    def _sync_nodes(self, ns: str, name: str) -> None:
+        try:
+            self.nodes.sync()
+        finally:
+            self._later(self.settings.node_sync, ("nodes", "", "*"))
+
+    def _pods_for(self, rs: dict, size: int, ready: int, ready_at: float = 0.0, replacing: bool = False) -> int:
         api, prt = self.api, self.rt["pod"]
         ns, ruid = rs["metadata"]["namespace"], rs["metadata"]["uid"]
         pods, _ = api.list(prt, ns, lambda o: _owned_by(o, ruid))
@@ -525,13 +563,34 @@ class Controllers(threading.Thread):
                 pass
         pods = pods[:size]
         template = rs["spec"]["template"]
+        mono = time.monotonic()
+        # New pods are ready with the Deployment's rollout (ready_at, as before nodes were
+        # modelled); a replacement of a lost pod K8S_EMULATOR_ROLLOUT_DELAY after its creation.
+        starts_at = mono + self.settings.rollout_delay if replacing and mono >= ready_at else ready_at
+        nodes, _ = api.list(self.rt["node"], None)
+        node_ip = {n["metadata"]["name"]: next((a["address"] for a in (n.get("status") or {}).get("addresses") or []
+                                                if a.get("type") == "InternalIP"), "10.0.100.10") for n in nodes}
+        ns_pods, _ = api.list(prt, ns)
+        for idx, pod in enumerate(pods):  # bind the Pending ones if a node fits now
+            if not (pod.get("spec") or {}).get("nodeName"):
+                node = schedule(pod["spec"], pod["metadata"].get("labels") or {}, nodes, ns_pods)
+                if node is not None:
+                    pod["spec"]["nodeName"] = node
+                    pods[idx] = api.controller_write(prt, pod) or pod
+                    ns_pods.append(pods[idx])
+                    self.pod_ready_at[pod["metadata"]["uid"]] = starts_at
         while len(pods) < size:
             suffix = "".join(random.choice(SAFE_CHARS) for _ in range(5))
+            spec = copy.deepcopy(template.get("spec") or {})
+            labels = dict((template.get("metadata") or {}).get("labels") or {})
+            node = schedule(spec, labels, nodes, ns_pods)
+            if node is not None:
+                spec["nodeName"] = node
             body = {
                 "metadata": {
                     "name": f"{rs['metadata']['name']}-{suffix}",
                     "namespace": ns,
-                    "labels": dict((template.get("metadata") or {}).get("labels") or {}),
+                    "labels": labels,
                     "annotations": dict((template.get("metadata") or {}).get("annotations") or {}),
                     "ownerReferences": [
                         {
@@ -544,18 +603,31 @@ class Controllers(threading.Thread):
                         }
                     ],
                 },
-                "spec": {**copy.deepcopy(template.get("spec") or {}), "nodeName": "emulator-node"},
+                "spec": spec,
             }
             try:
-                pods.append(api.create(prt, ns, body))
+                pod = api.create(prt, ns, body)
             except ApiError:
                 break
-        for idx, pod in enumerate(pods):
-            want_ready = idx < ready
-            status = self._pod_status(pod, want_ready)
+            pods.append(pod)
+            ns_pods.append(pod)
+            self.pod_ready_at[pod["metadata"]["uid"]] = starts_at
+        count, wake = 0, None
+        for pod in pods:
+            uid = pod["metadata"]["uid"]
+            node = (pod.get("spec") or {}).get("nodeName")
+            started = node is not None and node in node_ip and self.pod_ready_at.get(uid, 0.0) <= mono
+            if node is not None and not started and self.pod_ready_at.get(uid, 0.0) > mono:
+                wake = min(wake or self.pod_ready_at[uid], self.pod_ready_at[uid])
+            want_ready = started and count < ready
+            count += 1 if want_ready else 0
+            status = self._pod_status(pod, want_ready, node_ip.get(node) if node else None)
             if pod.get("status") != status:
                 pod["status"] = status
                 api.controller_write(prt, pod, sub="status")
+        if wake is not None and count < ready:
+            self._later(wake - mono, ("rs_pods", ns, rs["metadata"]["name"]))
+        return count
 
     @staticmethod
     def _pod_ready(pod: dict) -> bool:
@@ -564,8 +636,19 @@ class Controllers(threading.Thread):
             for c in (pod.get("status") or {}).get("conditions") or []
         )
 
-    def _pod_status(self, pod: dict, ready: bool) -> dict:
+    def _pod_status(self, pod: dict, ready: bool, host_ip: str | None = "10.0.100.10") -> dict:
         old = pod.get("status") or {}
+        if host_ip is None:  # no node fits: Pending, as the scheduler leaves it
+            since = next((c.get("lastTransitionTime") for c in old.get("conditions") or []
+                          if c.get("type") == "PodScheduled" and c.get("status") == "False"), None) or now_iso()
+            return {
+                "phase": "Pending",
+                "conditions": [{"type": "PodScheduled", "status": "False", "lastProbeTime": None,
+                                "lastTransitionTime": since, "reason": "Unschedulable",
+                                "message": "0/%d nodes are available: no node fits the pod's node selector, "
+                                           "tolerations or is schedulable." % len(self._node_names())}],
+                "qosClass": "Burstable",
+            }
         start = old.get("startTime") or now_iso()
         flag = "True" if ready else "False"
         since = start
@@ -602,14 +685,17 @@ class Controllers(threading.Thread):
         return {
             "phase": "Running",
             "conditions": conds,
-            "hostIP": "10.0.100.10",
-            "hostIPs": [{"ip": "10.0.100.10"}],
+            "hostIP": host_ip,
+            "hostIPs": [{"ip": host_ip}],
             "podIP": f"10.244.{octet >> 8}.{octet & 255}",
             "podIPs": [{"ip": f"10.244.{octet >> 8}.{octet & 255}"}],
             "startTime": start,
             "qosClass": "Burstable",
             "containerStatuses": statuses,
         }
+
+    def _node_names(self) -> list[str]:
+        return [n["metadata"]["name"] for n in self.api.list(self.rt["node"], None)[0]]
 
     # ---------------------------------------------------------------- HPA
     def _sync_eso_store(self, ns: str, name: str) -> None:
@@ -800,17 +886,8 @@ class Controllers(threading.Thread):
             return
         pods, _ = api.list(self.rt["pod"], ns)
         for pdb in pdbs:
-            spec = pdb.get("spec") or {}
-            match = label_selector_matcher(spec.get("selector"))
-            chosen = [p for p in pods if match(p["metadata"].get("labels") or {})] if spec.get("selector") else []
-            expected = len(chosen)
-            healthy = sum(1 for p in chosen if self._pod_ready(p))
-            if "minAvailable" in spec:
-                desired = _int_or_percent(spec["minAvailable"], expected, True)
-            elif "maxUnavailable" in spec:
-                desired = max(expected - _int_or_percent(spec["maxUnavailable"], expected, True), 0)
-            else:
-                desired = expected
+            budget = budget_of(api, pdb, pods)
+            expected, healthy, desired = budget["expected"], budget["healthy"], budget["desired"]
             allowed = max(healthy - desired, 0)
             old = pdb.get("status") or {}
             prev = next((c for c in old.get("conditions") or [] if c.get("type") == "DisruptionAllowed"), {})

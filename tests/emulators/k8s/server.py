@@ -18,6 +18,7 @@ from . import charts, protobuf
 from .catalog import SERVER_VERSION, Catalog, ResourceType
 from .controllers import Controllers, Settings
 from .engine import Api, Store, dumps
+from .nodes import evict, node_info
 from .errors import ApiError, bad_request
 from .selectors import SelectorError, field_matcher, label_matcher
 from .tables import table
@@ -91,11 +92,7 @@ class Emulator:
                             "message": "kubelet is posting ready status",
                         }
                     ],
-                    "nodeInfo": {
-                        "kubeletVersion": SERVER_VERSION["gitVersion"],
-                        "architecture": "amd64",
-                        "operatingSystem": "linux",
-                    },
+                    "nodeInfo": node_info(SERVER_VERSION["gitVersion"], "amd64", "emulator-node"),
                 },
             },
         )
@@ -345,6 +342,10 @@ class Handler(BaseHTTPRequestHandler):
         api = self.emu.api
         dry_run = query.get("dryRun") == "All"
         method = self.command
+        if sub == "eviction":  # policy Eviction: create only, PodDisruptionBudgets honoured (k8s/nodes.py)
+            if method != "POST":
+                raise ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+            return self._json(201, evict(api, ns, name, self._body() or {}))
         if method in ("GET", "HEAD"):
             if name:
                 obj = api.get_scale(rt, ns, name) if sub == "scale" else api.get(rt, ns, name)

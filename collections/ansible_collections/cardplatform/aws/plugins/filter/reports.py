@@ -19,6 +19,7 @@ from ansible.errors import AnsibleFilterError
 # drift_report(resources, not_checked, environment, started, finished, scope) -> the report
 # drift_markdown(report), drift_junit(report), dr_markdown(report) -> text
 # dr_objective(name, measured_seconds, target_seconds, note=None) -> {name, measured_seconds, target_seconds, met, note}
+# dr_timing(steps, started_epoch) -> {total_seconds, aws_seconds, kubernetes_seconds, runbook_overhead_seconds}
 
 BETWEEN = "__between__"
 
@@ -192,6 +193,13 @@ def dr_markdown(report):
     lines += ["", "## Steps", "", "| Step | Started (UTC) | Finished (UTC) | Seconds |", "|---|---|---|---|"]
     for step in report.get("steps", []):
         lines.append(f"| {_cell(step['name'])} | {step['started']} | {step['finished']} | {float(step['seconds']):.1f} |")
+    timing = report.get("timing")
+    if timing:
+        lines += ["", "## Where the time went", "",
+                  f"- Total {_fmt_seconds(timing['total_seconds'])}: AWS's own operations {_fmt_seconds(timing['aws_seconds'])}, "
+                  f"Kubernetes controllers {_fmt_seconds(timing['kubernetes_seconds'])}, "
+                  f"**runbook overhead {_fmt_seconds(timing['runbook_overhead_seconds'])}** (everything else: "
+                  "Ansible, API calls, checks, polling lag)"]
     if report.get("details"):
         lines += ["", "## Details", "", "```json", json.dumps(report["details"], indent=2, sort_keys=True, default=str), "```"]
     if report.get("next_steps"):
@@ -211,6 +219,25 @@ def dr_objective(name, measured, target, note=None):
     }
 
 
+def dr_timing(steps, started_epoch):
+    """Split a run's time: steps of kind "aws" wait on AWS's own operation (a reboot, a promotion,
+    a node group replacing an instance), steps of kind "kubernetes" on the cluster's controllers
+    (evicted pods replaced and ready); the rest (kind "runbook": Ansible, API calls, checks) is
+    the runbook's overhead. Total: from started_epoch to the end of the last step."""
+    steps = list(steps or [])
+    if not steps:
+        return {"total_seconds": 0.0, "aws_seconds": 0.0, "kubernetes_seconds": 0.0, "runbook_overhead_seconds": 0.0}
+    total = max(float(s["finished_epoch"]) for s in steps) - float(started_epoch)
+    by_kind = {kind: sum(float(s["seconds"]) for s in steps if s.get("kind", "runbook") == kind)
+               for kind in ("aws", "kubernetes")}
+    return {
+        "total_seconds": round(total, 3),
+        "aws_seconds": round(by_kind["aws"], 3),
+        "kubernetes_seconds": round(by_kind["kubernetes"], 3),
+        "runbook_overhead_seconds": round(max(total - by_kind["aws"] - by_kind["kubernetes"], 0.0), 3),
+    }
+
+
 class FilterModule:
     def filters(self):
         return {
@@ -221,4 +248,5 @@ class FilterModule:
             "drift_junit": drift_junit,
             "dr_markdown": dr_markdown,
             "dr_objective": dr_objective,
+            "dr_timing": dr_timing,
         }
