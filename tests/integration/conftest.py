@@ -43,11 +43,11 @@ class Platform:
     def kubeconfig(self) -> str:
         return str(self.state_dir / "kubeconfig")
 
-    def client(self, service: str):
-        """A boto3 client on the emulated account (us-east-1)."""
+    def client(self, service: str, region: str = "us-east-1"):
+        """A boto3 client on the emulated account (us-east-1 unless `region` names another)."""
         return boto3.client(
             service,
-            region_name="us-east-1",
+            region_name=region,
             endpoint_url=self.endpoint_url,
             aws_access_key_id="testing",
             aws_secret_access_key="testing",

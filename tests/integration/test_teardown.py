@@ -12,7 +12,6 @@ import sys
 import urllib.request
 from pathlib import Path
 
-import boto3
 import yaml
 
 from conftest import CTL, free_port
@@ -41,8 +40,7 @@ def two_region_inventory(tmp_path: Path, kubeconfig: str) -> Path:
 def regional_contents(plat, region: str) -> dict:
     """What a converge leaves in one region, by the Environment tag or the platform's names."""
     def client(service):
-        return boto3.client(service, region_name=region, endpoint_url=plat.endpoint_url,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
+        return plat.client(service, region)
     ec2 = client("ec2")
     return {
         "vpcs": sorted(v["CidrBlock"] for v in ec2.describe_vpcs(Filters=[{"Name": "tag:Environment", "Values": ["local"]}])["Vpcs"]),

@@ -21,10 +21,10 @@ gateway of its AZ, or of single_nat_az when it is set; no route without NAT gate
 table per isolated tier (<name>-<tier>: no route out). A private table whose NAT gateway
 has no ID yet (check mode) is `plannable: false`. Subnets without an ID are left out.
 
-    {host: {platform_environment, aws_region, vpc_cidr_block}} | cardplatform.aws.region_clashes
-    -> ["<host> and <host> are both <environment> in <region>", ...]
+    {host: {platform_name, aws_region, vpc_cidr_block}} | cardplatform.aws.region_clashes
+    -> ["<host> and <host> are both <platform_name> in <region>", ...]
 
-Two hosts of one environment are two regions of it: playbooks/validate.yml refuses a region
+Two hosts of one platform are two regions of it: playbooks/validate.yml refuses a region
 used twice or overlapping CIDR blocks before any API call.
 """
 
@@ -193,9 +193,9 @@ def region_clashes(hosts):
             a, b = hosts[first], hosts[second]
             if a.get("platform_name") != b.get("platform_name"):
                 continue
-            environment = a.get("platform_name")
+            platform = a.get("platform_name")
             if a.get("aws_region") == b.get("aws_region"):
-                found.append(f"{first} and {second} are both {environment} in {a.get('aws_region')}")
+                found.append(f"{first} and {second} are both {platform} in {a.get('aws_region')}")
                 continue
             try:
                 overlap = ipaddress.ip_network(a.get("vpc_cidr_block")).overlaps(ipaddress.ip_network(b.get("vpc_cidr_block")))
@@ -203,7 +203,7 @@ def region_clashes(hosts):
                 continue  # the vpc role's own rules report a malformed block
             if overlap:
                 found.append(f"{first} ({a.get('vpc_cidr_block')}) and {second} ({b.get('vpc_cidr_block')}) "
-                             f"have overlapping vpc_cidr_block values in {environment}")
+                             f"have overlapping vpc_cidr_block values in {platform}")
     return found
 
 
