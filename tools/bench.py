@@ -123,7 +123,8 @@ def platform_graph(topology: dict[str, Any]) -> list[Step]:
     gateways or endpoints: the vpc_egress role, first on the eks line) to join it.
     cluster_addons (Helm: load balancer controller, cluster autoscaler) and external_secrets run
     on the eks line after the eks role (the cluster's OIDC issuer, nodes for the controllers); no
-    AWS lifecycle delay of their own. The application needs every tier-2 line. For `local` the path is the
+    AWS lifecycle delay of their own; neither has ecr, after the key on the secrets line. The
+    application needs every tier-2 line. For `local` the path is the
     RDS writer -> read replica, 15 + 12 = 27 AWS minutes.
 
     site.yml adds waits of its own (tier 2 starts when all of tier 1 has ended; on the eks line
@@ -137,6 +138,7 @@ def platform_graph(topology: dict[str, Any]) -> list[Step]:
     steps = [
         Step(VPC, None, (), 1, "vpc"),
         Step(SECRETS, None, (), 1, "secrets"),
+        Step("ecr", None, (SECRETS,), 1, "secrets"),
         Step("rds writer", rds_create, data, 2, "rds"),
         Step("elasticache replication group", "elasticache.replication_group.create", data, 2, "elasticache"),
         Step("amazonmq broker", mq_create, data, 2, "amazonmq"),

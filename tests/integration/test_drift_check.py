@@ -86,6 +86,9 @@ def inject_drift(platform) -> dict[str, str]:
     ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
     sm.delete_secret(SecretId=f"{PREFIX}/rds/app", RecoveryWindowInDays=7)
+    # An image repository's scan on push turned off by hand (the ecr role turns it on).
+    platform.client("ecr").put_image_scanning_configuration(
+        repositoryName="card-platform/api", imageScanningConfiguration={"scanOnPush": False})
     # The HPA owns replicas: a replica count is drift once the HPA is gone (or changed).
     assert platform.kubectl("-n", "cardplatform", "delete", "hpa", "api").returncode == 0
     assert platform.kubectl("-n", "cardplatform", "scale", "deployment", "api", "--replicas=1").returncode == 0
@@ -126,7 +129,9 @@ def test_injected_drift_is_reported_then_repaired(platform):
     attrs, status = attributes(report, "kube-system/cluster-autoscaler")
     assert status == "modified"
     assert attrs == {"values.awsRegion": ("us-east-1", "eu-west-1"), "extra_values": ([], ["replicaCount"])}
-    assert report["summary"]["drifted"] == 9  # the eight changes; the HPA and its Deployment count apart
+    attrs, status = attributes(report, "card-platform/api")
+    assert status == "modified" and attrs == {"scan_on_push": (True, False)}
+    assert report["summary"]["drifted"] == 10  # the nine changes; the HPA and its Deployment count apart
 
     md = open(base + ".md", encoding="utf-8").read()
     assert "| card-platform-local-postgres | rds.db_instance | modified | backup_retention_period | 30 | 7 |" in md

@@ -3,9 +3,10 @@
 A release is a change of image_tag in the inventory: the tests pass the local inventory's
 app_deploy_services with the new tags as an extra-vars file (`-e @file`, the whole list), and
 the rollout deploys what it names. The local inventory's registry
-(000000000000.dkr.ecr.us-east-1.amazonaws.com) is an ECR registry, so the rollout checks tags
-in the emulator's ECR: the module fixture pushes the images there with boto3 (put_image), so
-the registry check runs for real. At the end the services are rolled out to the inventory's
+(123456789012.dkr.ecr.us-east-1.amazonaws.com, the emulated account's) is an ECR registry, so
+the rollout checks tags in the emulator's ECR: site.yml's ecr role created the repositories
+(the fixture checks them), the module fixture pushes the images there with boto3 (put_image),
+so the registry check runs for real. At the end the services are rolled out to the inventory's
 tags again and the worker's progress deadline is restored, so later tests see a converged
 platform.
 """
@@ -23,8 +24,8 @@ import yaml
 from helpers import REPO
 
 NS = "cardplatform"
-REGISTRY = "000000000000"
-REGISTRY_HOST = "000000000000.dkr.ecr.us-east-1.amazonaws.com"
+REGISTRY = "123456789012"
+REGISTRY_HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 SERVICES = ("api", "jit-authorizer", "worker")
 INVENTORY_TAG = "1.12.3"
 APP_INVENTORY = REPO / "inventories" / "local" / "group_vars" / "all" / "app.yml"
@@ -55,16 +56,16 @@ def _manifest(layer: str) -> str:
 @pytest.fixture(scope="module")
 def rollout_platform(platform):
     ecr = platform.client("ecr")
+    # site.yml's ecr role made one repository per service, with immutable tags and the data key.
+    repos = {r["repositoryName"]: r for r in ecr.describe_repositories(registryId=REGISTRY)["repositories"]}
     for svc in SERVICES:
         repo = f"card-platform/{svc}"
-        try:
-            ecr.create_repository(registryId=REGISTRY, repositoryName=repo)
-        except ecr.exceptions.RepositoryAlreadyExistsException:
-            pass
+        assert repos[repo]["imageTagMutability"] == "IMMUTABLE", repos[repo]
+        assert repos[repo]["encryptionConfiguration"]["encryptionType"] == "KMS", repos[repo]
         for layer, tag in zip("abc", (INVENTORY_TAG, "1.13.0", "never-ready")):
             try:
                 ecr.put_image(registryId=REGISTRY, repositoryName=repo, imageManifest=_manifest(layer), imageTag=tag)
-            except ecr.exceptions.ImageAlreadyExistsException:
+            except (ecr.exceptions.ImageAlreadyExistsException, ecr.exceptions.ImageTagAlreadyExistsException):
                 pass
     yield platform
     # Leave the platform as site.yml converged it: the inventory's tag everywhere (a rollout

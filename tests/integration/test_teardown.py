@@ -51,6 +51,8 @@ def regional_contents(plat, region: str) -> dict:
         "replication_groups": [g["ReplicationGroupId"] for g in client("elasticache").describe_replication_groups()["ReplicationGroups"]],
         "brokers": [b["BrokerName"] for b in client("mq").list_brokers()["BrokerSummaries"]],
         "secrets": sorted(s["Name"] for s in client("secretsmanager").list_secrets()["SecretList"]),
+        "ecr_repositories": sorted(r["repositoryName"] for r in client("ecr").describe_repositories()["repositories"]),
+        "ecr_replication": client("ecr").describe_registry()["replicationConfiguration"]["rules"],
     }
 
 
@@ -152,6 +154,8 @@ def account_contents(plat) -> dict:
         ],
         "iam_roles": [r["RoleName"] for r in plat.client("iam").list_roles()["Roles"]],
         "log_groups": [g["logGroupName"] for g in plat.client("logs").describe_log_groups()["logGroups"]],
+        "ecr_repositories": [r["repositoryName"] for r in plat.client("ecr").describe_repositories()["repositories"]],
+        "ecr_replication": plat.client("ecr").describe_registry()["replicationConfiguration"]["rules"],
     }
 
 
@@ -174,6 +178,10 @@ def assert_second_region_tears_down_alone(plat, tmp_path) -> None:
             assert found["eks_clusters"] == ["card-platform-local"]
             assert found["rds_instances"] == ["card-platform-local-postgres", "card-platform-local-postgres-replica"], found
             assert found["replication_groups"] and found["brokers"] and found["secrets"]
+            assert found["ecr_repositories"] == ["card-platform/api", "card-platform/jit-authorizer", "card-platform/worker"]
+        # Production's rule (inventories/*/group_vars/all/ecr.yml): us-east-1 copies its images to eu-west-1.
+        assert [d["region"] for d in primary["ecr_replication"][0]["destinations"]] == ["eu-west-1"]
+        assert second["ecr_replication"] == []
         roles = [r["RoleName"] for r in plat.client("iam").list_roles()["Roles"]]
         by_region = {region: sorted(r.removeprefix(f"card-platform-local-{region}-") for r in roles
                                     if r.startswith(f"card-platform-local-{region}-")) for region in ("us-east-1", "eu-west-1")}
@@ -200,6 +208,7 @@ def test_teardown_refuses_production_then_empties_the_environment_and_is_idempot
     built = account_contents(fresh_platform)
     assert built["vpcs"] and built["rds_instances"] and built["replication_groups"] and built["brokers"]
     assert built["eks_clusters"] and built["secrets"] and built["kms_keys_enabled"]
+    assert built["ecr_repositories"] and built["ecr_replication"]
 
     # The production guard, on this converged environment (one converge serves both).
     assert_protected_environment_refused(fresh_platform, tmp_path)
