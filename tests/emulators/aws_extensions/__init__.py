@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .autoscaling import autoscaling_disable_metrics_collection
+from .autoscaling import autoscaling_disable_metrics_collection, autoscaling_group_tags_in_key_order
 from .dynamodb import dynamodb_atomic_conditional_writes
 from .ec2 import (
     ec2_interface_endpoint_private_dns_default,
@@ -86,6 +86,7 @@ EXTENSIONS: list[Callable[[], None]] = [
     dynamodb_atomic_conditional_writes,
     eks_nodegroup_instances,
     autoscaling_disable_metrics_collection,
+    autoscaling_group_tags_in_key_order,
 ]
 
 

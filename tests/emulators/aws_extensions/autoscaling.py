@@ -1,4 +1,4 @@
-"""EC2 Auto Scaling: DisableMetricsCollection."""
+"""EC2 Auto Scaling: DisableMetricsCollection; a group's tags in key order."""
 
 from __future__ import annotations
 
@@ -29,3 +29,23 @@ def autoscaling_disable_metrics_collection() -> None:
 
     AutoScalingBackend.disable_metrics_collection = disable_metrics_collection  # type: ignore[attr-defined]
     AutoScalingResponse.disable_metrics_collection = respond  # type: ignore[attr-defined]
+
+
+def autoscaling_group_tags_in_key_order() -> None:
+    """DescribeAutoScalingGroups lists a group's tags in key order, as AWS does.
+
+    moto 5.2.5 keeps them in the order of the request. amazon.aws.autoscaling_group sorts the
+    tags it read in place (they are part of the properties it compares before and after an
+    update), so a group created with tags out of key order was reported changed on every run.
+    """
+    from moto.autoscaling.models import FakeAutoScalingGroup
+
+    prop = FakeAutoScalingGroup.tags
+    if getattr(prop.fget, "_cardplatform_key_order", False):
+        return
+
+    def tags(self):  # type: ignore[no-untyped-def]
+        return sorted(prop.fget(self), key=lambda tag: tag.get("Key", ""))
+
+    tags._cardplatform_key_order = True  # type: ignore[attr-defined]
+    FakeAutoScalingGroup.tags = property(tags, prop.fset)  # type: ignore[method-assign]
