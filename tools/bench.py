@@ -148,6 +148,7 @@ def platform_graph(topology: dict[str, Any]) -> list[Step]:
         Step("eks node groups", "eks.nodegroup.create", ("eks cluster", ROUTING), 2, "eks"),
         Step("cluster_addons", None, ("eks node groups",), 2, "eks"),
         Step("external_secrets", None, ("cluster_addons", SECRETS), 2, "eks"),
+        Step("ci_runners", None, (VPC,), 2, "ci_runners"),
     ]
     rds_last = "rds writer"
     if topology.get("rds_replica_enabled", True):

@@ -42,7 +42,7 @@ def classify(rc: int | None, report: dict | None) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--env", required=True, help="inventory name under inventories/")
-    parser.add_argument("--scope", help="comma-separated areas (default: all): vpc,vpc_egress,eks,cluster_addons,secrets,ecr,external_secrets,rds,elasticache,amazonmq,app_deploy")
+    parser.add_argument("--scope", help="comma-separated areas (default: all): vpc,vpc_egress,eks,cluster_addons,secrets,ecr,external_secrets,rds,elasticache,amazonmq,ci_runners,app_deploy")
     parser.add_argument("--artifacts-dir", help="keep ansible-runner's artifacts here")
     parser.add_argument("--quiet", action="store_true", help="do not print the playbook output")
     args = parser.parse_args(argv)

@@ -114,6 +114,10 @@ CASES = [
     ("secrets_password_short", {"secrets_password_length": 8}, ["secrets_password_length", "16-128 characters"]),
     ("secrets_recovery_window", {"secrets_recovery_window_days": 3}, ["secrets_recovery_window_days", "0 or 7-30 days"]),
     ("secrets_reserved_user", {"secrets_rds_master_username": "postgres"}, ["secrets_rds_master_username", "not postgres, rdsadmin or admin"]),
+    # ecr
+    ("ecr_keep_count_zero", {"ecr_tagged_keep_count": 0}, ["ecr_tagged_keep_count", "1-10000"]),
+    ("ecr_replication_region", {"ecr_replication_region": "europe"}, ["ecr_replication_region", "an AWS region name such as us-west-2"]),
+    ("ecr_mutability", {"ecr_image_tag_mutability": "immutable"}, ["ecr_image_tag_mutability", "IMMUTABLE, MUTABLE"]),
     # external_secrets
     ("external_secrets_mapping_unmanaged_master", {"rds_manage_master_user_password": True,
                                                    "external_secrets_mapping": [{"secret_key": "DB_ADMIN", "secret": "rds_master", "property": "password"}]},
