@@ -56,7 +56,7 @@ status: venv
 # The local inventory points at the emulators; other inventories reach real AWS.
 site: venv
 	@if [ "$(ENV)" = local ]; then $(MAKE) --no-print-directory up; fi
-	$(BIN)/ansible-playbook site.yml -i $(INVENTORY)
+	$(BIN)/ansible-playbook site.yml -i $(INVENTORY) $(if $(LIMIT),--limit '$(LIMIT)')
 
 # pytest-xdist workers, each test file whole on one of them (module-scoped emulators and
 # the order of a file's tests hold), handed out in collection order (tests/conftest.py puts

@@ -128,6 +128,13 @@ def test_drift_check_runs_per_environment_and_publishes_reports():
     # No approval-gated environment: a read-only role of its own, on the VPC's runners.
     assert "environment" not in job and "production" not in json.dumps(job.get("environment", ""))
     assert job["runs-on"]["group"] == "card-platform-${{ matrix.environment }}"
+    # One job per inventory host, on its region's runners (the label the ci_runners role registers).
+    hosts = {f"{env}-{region}" for env in ("staging", "production") for region in job["strategy"]["matrix"]["region"]}
+    hosts -= {f"{e['environment']}-{e['region']}" for e in job["strategy"]["matrix"]["exclude"]}
+    for inventory in ("staging", "production"):
+        declared = set(_load(REPO / "inventories" / inventory / "hosts.yml")["platform"]["hosts"])
+        assert {h for h in hosts if h.startswith(inventory)} == declared, (inventory, declared)
+    assert "card-platform-${{ matrix.environment }}-${{ matrix.region }}" in job["runs-on"]["labels"]
     steps = {s.get("id"): s for s in job["steps"]}
     runs = " ".join(s.get("run", "") for s in job["steps"])
     uses = " ".join(s.get("uses", "") for s in job["steps"])
@@ -135,7 +142,7 @@ def test_drift_check_runs_per_environment_and_publishes_reports():
     assert "AWS_DRIFT_ROLE_ARN_PRODUCTION" in role and "AWS_DRIFT_ROLE_ARN_STAGING" in role and "vars.AWS_ROLE_ARN" not in role
     # tools/drift.py itself, its exit code passed on (make drift would turn 1 into 2).
     check = steps["drift"]["run"]
-    assert '.venv/bin/python tools/drift.py --env "$ENVIRONMENT"' in check and 'exit "$code"' in check
+    assert '.venv/bin/python tools/drift.py --env "$ENVIRONMENT" --limit "$ENVIRONMENT-$REGION*"' in check and 'exit "$code"' in check
     assert "make drift" not in runs
     assert "GITHUB_STEP_SUMMARY" in runs and "action-junit-report" in uses and "upload-artifact" in uses
 
@@ -170,7 +177,14 @@ def test_deploy_goes_through_staging_to_an_approved_production():
     plan = jobs["production-plan"]
     assert "environment" not in plan and plan["needs"] == ["gate", "staging"]
     plan_runs = " ".join(s.get("run", "") for s in plan["steps"])
-    assert "ansible-playbook site.yml -i inventories/production --check --diff" in plan_runs
+    assert "ansible-playbook site.yml -i inventories/production --limit 'production-${{ matrix.region }}*' --check --diff" in plan_runs
+    # Per region, on that region's runners: a runner reaches only its own region's private API.
+    production_hosts = set(_load(REPO / "inventories" / "production" / "hosts.yml")["platform"]["hosts"])
+    for name in ("production-plan", "production"):
+        assert {f"production-{r}" for r in jobs[name]["strategy"]["matrix"]["region"]} == production_hosts, name
+        assert "card-platform-production-${{ matrix.region }}" in jobs[name]["runs-on"]["labels"], name
+    production_runs = [s.get("run", "") for s in jobs["production"]["steps"]]
+    assert "make site ENV=production LIMIT='production-${{ matrix.region }}*'" in production_runs
     assert "GITHUB_STEP_SUMMARY" in plan_runs
     assert jobs["production"]["needs"] == ["gate", "production-plan"]
     assert jobs["production"]["environment"]["name"] == "production"

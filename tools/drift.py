@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--env", required=True, help="inventory name under inventories/")
     parser.add_argument("--scope", help="comma-separated areas (default: all): vpc,vpc_egress,eks,cluster_addons,secrets,ecr,external_secrets,rds,elasticache,amazonmq,ci_runners,app_deploy")
+    parser.add_argument("--limit", help="inventory hosts to check, e.g. 'production-eu-west-1*' (a job on one region's runners)")
     parser.add_argument("--artifacts-dir", help="keep ansible-runner's artifacts here")
     parser.add_argument("--quiet", action="store_true", help="do not print the playbook output")
     args = parser.parse_args(argv)
@@ -77,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             inventory=str(inventory),
             extravars=extravars,
             envvars=envvars,
+            limit=args.limit,
             quiet=args.quiet,
         )
         rc = result.rc

@@ -30,6 +30,7 @@ TAG_RUNS = {
     "vpc_egress": "vpc,vpc_egress",
     "rds+elasticache+amazonmq": "vpc,secrets,rds,elasticache,amazonmq",
     "eks+cluster_addons+external_secrets": "vpc,secrets,eks,cluster_addons,external_secrets",
+    "ecr+ci_runners": "vpc,secrets,ecr,ci_runners",
 }
 
 
@@ -75,6 +76,7 @@ def test_a_tag_run_on_the_converged_platform_changes_nothing(platform, tags):
 @pytest.mark.parametrize(("tags", "missing", "advice"), [
     ("rds", "rds reads secrets_outputs, vpc_outputs,", "--tags vpc,secrets,"),
     ("vpc,cluster_addons", "cluster_addons reads eks_outputs, which only eks publishes", "--tags vpc,eks,cluster_addons"),
+    ("ecr", "ecr reads secrets_outputs, which only secrets publishes", "--tags secrets,ecr"),
     ("vpc,app_deploy", "app_deploy reads amazonmq_outputs, eks_outputs, elasticache_outputs, rds_outputs,", "--tags vpc,secrets,"),
 ])
 def test_a_tag_run_without_the_roles_it_reads_is_refused_before_any_call(platform, tags, missing, advice):

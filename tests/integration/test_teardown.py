@@ -53,6 +53,7 @@ def regional_contents(plat, region: str) -> dict:
         "secrets": sorted(s["Name"] for s in client("secretsmanager").list_secrets()["SecretList"]),
         "ecr_repositories": sorted(r["repositoryName"] for r in client("ecr").describe_repositories()["repositories"]),
         "ecr_replication": client("ecr").describe_registry()["replicationConfiguration"]["rules"],
+        "autoscaling_groups": [g["AutoScalingGroupName"] for g in client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"]],
     }
 
 
@@ -156,6 +157,8 @@ def account_contents(plat) -> dict:
         "log_groups": [g["logGroupName"] for g in plat.client("logs").describe_log_groups()["logGroups"]],
         "ecr_repositories": [r["repositoryName"] for r in plat.client("ecr").describe_repositories()["repositories"]],
         "ecr_replication": plat.client("ecr").describe_registry()["replicationConfiguration"]["rules"],
+        "autoscaling_groups": [g["AutoScalingGroupName"] for g in plat.client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"]],
+        "launch_templates": [t["LaunchTemplateName"] for t in ec2.describe_launch_templates()["LaunchTemplates"]],
     }
 
 
@@ -179,13 +182,14 @@ def assert_second_region_tears_down_alone(plat, tmp_path) -> None:
             assert found["rds_instances"] == ["card-platform-local-postgres", "card-platform-local-postgres-replica"], found
             assert found["replication_groups"] and found["brokers"] and found["secrets"]
             assert found["ecr_repositories"] == ["card-platform/api", "card-platform/jit-authorizer", "card-platform/worker"]
+            assert found["autoscaling_groups"] == ["card-platform-local-ci-runners"]
         # Production's rule (inventories/*/group_vars/all/ecr.yml): us-east-1 copies its images to eu-west-1.
         assert [d["region"] for d in primary["ecr_replication"][0]["destinations"]] == ["eu-west-1"]
         assert second["ecr_replication"] == []
         roles = [r["RoleName"] for r in plat.client("iam").list_roles()["Roles"]]
         by_region = {region: sorted(r.removeprefix(f"card-platform-local-{region}-") for r in roles
                                     if r.startswith(f"card-platform-local-{region}-")) for region in ("us-east-1", "eu-west-1")}
-        assert len(roles) == 16 and len(by_region["us-east-1"]) == 8, roles  # IAM is global: no clash
+        assert len(roles) == 18 and len(by_region["us-east-1"]) == 9, roles  # IAM is global: no clash
         assert by_region["us-east-1"] == by_region["eu-west-1"], by_region
         releases = run(["helm", "--kubeconfig", str(tmp_path / "k8s-eu-west-1" / "kubeconfig"), "list", "-A", "-o", "json"],
                        env=plat.env)
@@ -208,7 +212,7 @@ def test_teardown_refuses_production_then_empties_the_environment_and_is_idempot
     built = account_contents(fresh_platform)
     assert built["vpcs"] and built["rds_instances"] and built["replication_groups"] and built["brokers"]
     assert built["eks_clusters"] and built["secrets"] and built["kms_keys_enabled"]
-    assert built["ecr_repositories"] and built["ecr_replication"]
+    assert built["ecr_repositories"] and built["ecr_replication"] and built["autoscaling_groups"] and built["launch_templates"]
 
     # The production guard, on this converged environment (one converge serves both).
     assert_protected_environment_refused(fresh_platform, tmp_path)
