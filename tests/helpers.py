@@ -59,3 +59,12 @@ def private_emulators(state_dir: Path, **settings: str):
         yield env
     finally:
         subprocess.run([*CTL, "down"], env=env, capture_output=True, timeout=60, check=False)
+
+
+def customer_kms_keys(kms) -> list[str]:
+    """IDs of the account's KMS keys that are not AWS managed (alias/aws/*). moto creates
+    alias/aws/ebs with KeyManager CUSTOMER when an encrypted volume without a key is launched
+    (the CI runners' root volumes); in AWS it is an AWS managed key that nobody deletes."""
+    aws_managed = {a["TargetKeyId"] for a in kms.list_aliases()["Aliases"]
+                   if a["AliasName"].startswith("alias/aws/") and "TargetKeyId" in a}
+    return [k["KeyId"] for k in kms.list_keys()["Keys"] if k["KeyId"] not in aws_managed]

@@ -47,7 +47,7 @@ import pytest
 import requests
 from botocore.config import Config
 
-from helpers import REPO, run, tool_env
+from helpers import REPO, customer_kms_keys, run, tool_env
 
 
 def _integration_conftest():
@@ -98,7 +98,7 @@ EXPECTED = {
     "nat_gateways": 3,
     "elastic_ips": 3,
     "route_tables": 4,
-    "security_groups": 7,
+    "security_groups": 8,
     "kms_keys": 2,
     "secrets": 4,
     "db_instances": 2,
@@ -106,8 +106,8 @@ EXPECTED = {
     "brokers": 1,
     "eks_clusters": 1,
     "nodegroups": 2,
-    "launch_templates": 2,
-    "iam_roles": 8,  # EKS cluster and nodes, flow logs, RDS monitoring; IRSA: ESO, LB controller, autoscaler, EBS CSI
+    "launch_templates": 3,  # the two node groups', the CI runners'
+    "iam_roles": 9,  # EKS cluster and nodes, flow logs, RDS monitoring, CI runners; IRSA: ESO, LB controller, autoscaler, EBS CSI
     "deployments": 3,
 }
 
@@ -317,8 +317,8 @@ def counts(plat) -> dict[str, int]:
         "route_tables": len(ec2.describe_route_tables(Filters=project)["RouteTables"]),
         "security_groups": len([g for g in ec2.describe_security_groups(Filters=in_vpcs)["SecurityGroups"]
                                 if g["GroupName"] != "default"]),
-        "kms_keys": len([k for k in kms.list_keys()["Keys"]
-                         if kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] != "PendingDeletion"]),
+        "kms_keys": len([k for k in customer_kms_keys(kms)
+                         if kms.describe_key(KeyId=k)["KeyMetadata"]["KeyState"] != "PendingDeletion"]),
         "secrets": len(aws_client(plat, "secretsmanager").list_secrets(IncludePlannedDeletion=True)["SecretList"]),
         "db_instances": len(rds.describe_db_instances()["DBInstances"]),
         "replication_groups": len(aws_client(plat, "elasticache").describe_replication_groups()["ReplicationGroups"]),

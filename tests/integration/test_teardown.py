@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from conftest import CTL, free_port
-from helpers import REPO, run
+from helpers import REPO, customer_kms_keys, run
 
 LOCAL = REPO / "inventories" / "local"
 SECOND_REGION = {"aws_region": "eu-west-1", "vpc_cidr_block": "10.1.0.0/16",
@@ -151,7 +151,7 @@ def account_contents(plat) -> dict:
         "eks_clusters": plat.client("eks").list_clusters()["clusters"],
         "secrets": [s["Name"] for s in plat.client("secretsmanager").list_secrets(IncludePlannedDeletion=True)["SecretList"]],
         "kms_keys_enabled": [
-            k["KeyId"] for k in kms.list_keys()["Keys"] if kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] != "PendingDeletion"
+            k for k in customer_kms_keys(kms) if kms.describe_key(KeyId=k)["KeyMetadata"]["KeyState"] != "PendingDeletion"
         ],
         "iam_roles": [r["RoleName"] for r in plat.client("iam").list_roles()["Roles"]],
         "log_groups": [g["logGroupName"] for g in plat.client("logs").describe_log_groups()["logGroups"]],
@@ -235,7 +235,7 @@ def test_teardown_refuses_production_then_empties_the_environment_and_is_idempot
     left = account_contents(fresh_platform)
     assert left == {key: [] for key in left}, left
     kms = fresh_platform.client("kms")
-    states = {kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] for k in kms.list_keys()["Keys"]}
+    states = {kms.describe_key(KeyId=k)["KeyMetadata"]["KeyState"] for k in customer_kms_keys(kms)}
     assert states == {"PendingDeletion"}  # the data key and the EKS secrets key, scheduled
     namespaces = fresh_platform.kubectl("get", "namespaces", "-o", "name")
     assert "namespace/cardplatform" not in namespaces.stdout
