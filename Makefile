@@ -150,7 +150,7 @@ secrets-baseline: venv
 	$(BIN)/detect-secrets scan --all-files --exclude-files '$(SECRETS_EXCLUDE)' --baseline .secrets.baseline
 
 # Drift check (docs/runbooks/drift_check.md): read-only, exits 0 in sync, 2 drift, 1 error.
-#   make drift ENV=staging [DRIFT_SCOPE=rds,app_deploy]   reports/drift-<env>-<UTC timestamp>.{json,md,xml}
+#   make drift ENV=staging [DRIFT_SCOPE=rds,app_deploy]   reports/drift-<env>-<region>-<UTC timestamp>.{json,md,xml}
 DRIFT_SCOPE ?=
 .PHONY: drift
 drift: venv

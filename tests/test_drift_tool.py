@@ -36,7 +36,7 @@ def test_classify(rc, report, expected):
 def fake_runner(monkeypatch, tmp_path):
     """An ansible_runner whose run() writes `report` (or nothing) where the playbook would."""
     calls: list[dict] = []
-    behaviour = {"rc": 0, "report": None, "raw": None}
+    behaviour = {"rc": 0, "report": None, "raw": None, "stats": None, "hosts": {}}
     reports = tmp_path / "repo" / "reports"
     reports.mkdir(parents=True)
     monkeypatch.setattr(drift, "REPO", tmp_path / "repo")
@@ -45,12 +45,15 @@ def fake_runner(monkeypatch, tmp_path):
     def run(**kwargs):
         calls.append(kwargs)
         stamp = kwargs["extravars"]["drift_report_stamp"]
-        path = reports / f"drift-staging-{stamp}.json"
+        path = reports / f"drift-staging-us-east-1-{stamp}.json"
         if behaviour["raw"] is not None:
             path.write_text(behaviour["raw"])
         elif behaviour["report"] is not None:
-            path.write_text(json.dumps(behaviour["report"]))
-        return types.SimpleNamespace(rc=behaviour["rc"], status="successful" if behaviour["rc"] == 0 else "failed")
+            path.write_text(json.dumps({"host": "staging-us-east-1", **behaviour["report"]}))
+        for region, report in behaviour["hosts"].items():  # more hosts: one report each
+            (reports / f"drift-staging-{region}-{stamp}.json").write_text(json.dumps({"host": f"staging-{region}", **report}))
+        return types.SimpleNamespace(rc=behaviour["rc"], status="successful" if behaviour["rc"] == 0 else "failed",
+                                     stats=behaviour["stats"])
 
     monkeypatch.setitem(sys.modules, "ansible_runner", types.SimpleNamespace(run=run))
     return behaviour, calls
@@ -60,7 +63,7 @@ def test_in_sync_exits_0(fake_runner, capsys):
     behaviour, calls = fake_runner
     behaviour["report"] = {"result": "in_sync", "summary": {"drifted": 0, "resources": 42}}
     assert drift.main(["--env", "staging", "--quiet"]) == 0
-    assert "drift check staging: IN SYNC: 0 drifted of 42 checked" in capsys.readouterr().out
+    assert "drift check staging staging-us-east-1: IN SYNC: 0 drifted of 42 checked" in capsys.readouterr().out
     (call,) = calls
     assert call["playbook"].endswith("playbooks/drift_check.yml") and call["quiet"] is True
     assert call["inventory"].endswith("inventories/staging") and "drift_scope" not in call["extravars"]
@@ -94,3 +97,24 @@ def test_no_report_or_a_broken_one_exits_1(fake_runner, capsys):
 def test_unknown_inventory_exits_1(fake_runner, capsys):
     assert drift.main(["--env", "nowhere"]) == 1
     assert "No inventory" in capsys.readouterr().err
+
+
+def test_each_region_is_reported_and_the_worst_decides(fake_runner, capsys):
+    """Production checks two regions in one run: one report per host (the file name carries the
+    region), each host judged by its own recap line, the exit code the worst host's."""
+    behaviour, _ = fake_runner
+    behaviour["report"] = {"result": "in_sync", "summary": {"drifted": 0, "resources": 46}}
+    behaviour["hosts"] = {"eu-west-1": {"result": "drift", "summary": {"drifted": 1, "resources": 46}}}
+    behaviour["rc"] = 2  # ansible-playbook's rc: the drifted host failed its last task
+    behaviour["stats"] = {"processed": {"staging-us-east-1": 1, "staging-eu-west-1": 1}, "failures": {"staging-eu-west-1": 1}}
+    assert drift.main(["--env", "staging", "--quiet"]) == 2
+    out = capsys.readouterr().out
+    assert "staging-us-east-1: IN SYNC: 0 drifted of 46" in out and "staging-eu-west-1: DRIFT: 1 drifted of 46" in out
+
+    # A host that ran but wrote no report (it failed before the report task): an error.
+    for old in (drift.REPO / "reports").iterdir():  # the same second's stamp: start empty
+        old.unlink()
+    behaviour["hosts"] = {}
+    behaviour["stats"] = {"processed": {"staging-us-east-1": 1, "staging-eu-west-1": 1}, "failures": {"staging-eu-west-1": 1}}
+    assert drift.main(["--env", "staging", "--quiet"]) == 1
+    assert "staging-eu-west-1: ERROR: no report written" in capsys.readouterr().out

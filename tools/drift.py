@@ -12,7 +12,8 @@ chosen here, so an older report is never mistaken for this run's).
     python tools/drift.py --env staging [--scope rds,app_deploy] [--quiet]
     make drift ENV=staging
 
-Reports: reports/drift-<env>-<UTC timestamp>.{json,md,xml}; ansible-runner's artifacts
+Reports: reports/drift-<env>-<region>-<UTC timestamp>.{json,md,xml}, one per inventory host (production
+checks us-east-1 and eu-west-1 in one run); the exit code is the worst host's. ansible-runner's artifacts
 (stdout, events) go to a temporary directory unless --artifacts-dir is given.
 """
 
@@ -82,22 +83,48 @@ def main(argv: list[str] | None = None) -> int:
             quiet=args.quiet,
         )
         rc = result.rc
-    report_path = REPO / "reports" / f"drift-{args.env}-{stamp}.json"
-    report = None
-    if report_path.exists():
+        # The play recap by host (its playbook_on_stats event), read while the artifacts exist.
+        stats = getattr(result, "stats", None) or {}
+    reports = {}
+    for path in sorted((REPO / "reports").glob(f"drift-{args.env}-*-{stamp}.json")):
         try:
-            report = json.loads(report_path.read_text(encoding="utf-8"))
+            report = json.loads(path.read_text(encoding="utf-8"))
         except ValueError:
             report = None
-    code = classify(rc, report)
-    summary = report.get("summary", {}) if report else {}
-    label = {IN_SYNC: "IN SYNC", DRIFT: "DRIFT", ERROR: "ERROR"}[code]
-    detail = (f"{summary.get('drifted', '?')} drifted of {summary.get('resources', '?')} checked"
-              if report else f"no report written (ansible-playbook rc={rc}, runner status {result.status})")
-    if report and report.get("error"):
-        detail += f"; error: {report['error']}"
-    print(f"drift check {args.env}: {label}: {detail}; report {report_path.with_suffix('.md') if report else '-'}")
-    return code
+        if isinstance(report, dict):
+            reports[report.get("host", path.name)] = (path, report)
+    if not reports:
+        print(f"drift check {args.env}: ERROR: no report written (ansible-playbook rc={rc}, runner status {result.status})")
+        return ERROR
+    label = {IN_SYNC: "IN SYNC", DRIFT: "DRIFT", ERROR: "ERROR"}
+    codes = []
+    for host, (path, report) in reports.items():
+        codes.append(classify(host_rc(stats, rc, host), report))
+        summary = report.get("summary", {})
+        detail = f"{summary.get('drifted', '?')} drifted of {summary.get('resources', '?')} checked"
+        if report.get("error"):
+            detail += f"; error: {report['error']}"
+        print(f"drift check {args.env} {host}: {label[codes[-1]]}: {detail}; report {path.with_suffix('.md')}")
+    # A host the playbook ran on that wrote no report (it failed before the report task).
+    for host in sorted(set(stats.get("processed", {})) - set(reports)):
+        codes.append(ERROR)
+        print(f"drift check {args.env} {host}: ERROR: no report written")
+    return worst(codes)
+
+
+def host_rc(stats: dict, rc: int | None, host: str) -> int | None:
+    """One host's exit status from the runner's play recap: ansible-playbook's own rc covers
+    every host, so a drifted region would turn its in-sync neighbour's result into an error."""
+    if rc is None or not stats:
+        return rc
+    if host in stats.get("dark", {}):
+        return 4
+    return 2 if host in stats.get("failures", {}) else 0
+
+
+def worst(codes: list[int]) -> int:
+    """ERROR over DRIFT over IN SYNC: a region that could not be read hides nothing."""
+    return ERROR if ERROR in codes else DRIFT if DRIFT in codes else IN_SYNC
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ def report_of(output: str) -> tuple[dict, str]:
 def drift_playbook(platform) -> tuple[object, dict, str]:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     result = platform.playbook("playbooks/drift_check.yml", "-e", f"drift_report_stamp={stamp}", timeout=600)
-    base = str(REPO / "reports" / f"drift-{ENV}-{stamp}")
+    base = str(REPO / "reports" / f"drift-{ENV}-us-east-1-{stamp}")
     return result, json.loads(open(base + ".json", encoding="utf-8").read()), base
 
 

@@ -230,7 +230,7 @@ def test_site_after_a_rollout_changes_nothing(rollout_platform, tmp_path):
     drift = rollout_platform.playbook(
         "playbooks/drift_check.yml", "-e", '{"drift_scope": ["app_deploy"]}', "-e", f"drift_report_stamp={stamp}", *release
     )
-    report = json.loads((REPO / "reports" / f"drift-local-{stamp}.json").read_text())
+    report = json.loads((REPO / "reports" / f"drift-local-us-east-1-{stamp}.json").read_text())
     entry = next(r for r in report["resources"] if r["id"] == f"{NS}/deployment/api")
     assert entry["status"] == "in_sync", entry
     assert drift.returncode == 0, drift.stdout[-8000:]
