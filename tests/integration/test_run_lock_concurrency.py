@@ -2,8 +2,9 @@
 
 On the session's converged platform (each test leaves it converged and the lock free):
 
-- test_two_concurrent_converges: two site.yml started together. One takes the lock of
-  local/us-east-1 (the DynamoDB item, read back while it runs: that process, site.yml, an
+- test_two_concurrent_converges: two site.yml --tags vpc started together (the lock is taken
+  before any tier, whatever the tags; the vpc role alone keeps the winner short). One takes the
+  lock of local/us-east-1 (the DynamoDB item, read back while it runs: that process, site.yml, an
   expiry hours ahead) and converges with changed=0; the other is refused at once, naming
   that holder and how to break a dead run's lock, before any tier ran and with no write but
   its losing conditional PutItem. Afterwards the lock is gone.
@@ -56,7 +57,7 @@ def test_two_concurrent_converges(platform, tmp_path):
     for log in logs:
         with log.open("wb") as out:
             procs.append(subprocess.Popen(
-                ["ansible-playbook", "-i", "inventories/local", "site.yml"], cwd=REPO, env=tool_env(platform.env),
+                ["ansible-playbook", "-i", "inventories/local", "site.yml", "--tags", "vpc"], cwd=REPO, env=tool_env(platform.env),
                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             ))
     held = []
