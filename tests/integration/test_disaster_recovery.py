@@ -292,13 +292,25 @@ def test_drills_refused_on_production_and_without_an_az(platform, scenario):
 
 
 def test_node_failure_check_mode_plans_without_writes(platform):
+    # An alarm of the platform (named with its prefix) in ALARM: the report lists its state
+    # before and after (cardplatform.aws.cloudwatch_alarm_info, metric and composite alarms).
+    cloudwatch = platform.client("cloudwatch")
+    probe_alarm = "card-platform-local-dr-probe"
+    cloudwatch.put_metric_alarm(AlarmName=probe_alarm, Namespace="AWS/EC2", MetricName="StatusCheckFailed", Statistic="Maximum",
+                                Period=60, EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold")
+    cloudwatch.set_alarm_state(AlarmName=probe_alarm, StateValue="ALARM", StateReason="probe")
     seq = last_seq(platform)
     k8s_count = len(kube(platform, "/emulator/requests")["items"])
-    result, report = run_dr(platform, "node_failure", "--check", require_faults=False)
+    try:
+        result, report = run_dr(platform, "node_failure", "--check", require_faults=False)
+        writes = [e for e in requests_since(platform, seq) if e["mutating"]]
+    finally:
+        cloudwatch.delete_alarms(AlarmNames=[probe_alarm])
     assert result.returncode == 0, result.stdout[-5000:]
     assert "Plan: cordon and drain node ip-" in result.stdout
     assert report["result"] == "planned" and report["check_mode"] is True
-    assert [e for e in requests_since(platform, seq) if e["mutating"]] == []
+    assert {"name": probe_alarm, "type": "MetricAlarm", "before": "ALARM", "after": "ALARM"} in report["alarms"], report["alarms"]
+    assert writes == []
     assert k8s_writes_since(platform, k8s_count) == []
 
 

@@ -200,6 +200,20 @@ def dr_markdown(report):
                   f"Kubernetes controllers {_fmt_seconds(timing['kubernetes_seconds'])}, "
                   f"**runbook overhead {_fmt_seconds(timing['runbook_overhead_seconds'])}** (everything else: "
                   "Ansible, API calls, checks, polling lag)"]
+    alarms = report.get("alarms")
+    if alarms is not None:
+        lines += ["", "## Alarms", ""]
+        if isinstance(alarms, str):
+            lines.append(f"- {alarms}")
+        elif not alarms:
+            lines.append("- No CloudWatch alarm is named with this environment's prefix: the monitoring role has not "
+                         "been applied here, so nothing watched this drill.")
+        else:
+            lines += ["| Alarm | Type | Before | After |", "|---|---|---|---|"]
+            for alarm in alarms:
+                changed = alarm["before"] != alarm["after"]
+                after = f"**{alarm['after']}**" if changed else alarm["after"]
+                lines.append(f"| {_cell(alarm['name'])} | {alarm['type']} | {alarm['before']} | {after} |")
     if report.get("details"):
         lines += ["", "## Details", "", "```json", json.dumps(report["details"], indent=2, sort_keys=True, default=str), "```"]
     if report.get("next_steps"):
@@ -217,6 +231,17 @@ def dr_objective(name, measured, target, note=None):
         "met": None if measured is None or target is None else measured < float(target),
         "note": note,
     }
+
+
+def dr_alarm_states(before, after):
+    """The alarms read before and after a drill (cardplatform.aws.cloudwatch_alarm_info), one
+    entry per alarm name: its type and state before and after ("-" where it did not exist)."""
+    states = {}
+    for when, alarms in (("before", before or []), ("after", after or [])):
+        for alarm in alarms:
+            entry = states.setdefault(alarm["name"], {"name": alarm["name"], "type": alarm["type"], "before": "-", "after": "-"})
+            entry[when] = alarm["state"]
+    return [states[name] for name in sorted(states)]
 
 
 def dr_timing(steps, started_epoch):
@@ -247,6 +272,7 @@ class FilterModule:
             "drift_markdown": drift_markdown,
             "drift_junit": drift_junit,
             "dr_markdown": dr_markdown,
+            "dr_alarm_states": dr_alarm_states,
             "dr_objective": dr_objective,
             "dr_timing": dr_timing,
         }

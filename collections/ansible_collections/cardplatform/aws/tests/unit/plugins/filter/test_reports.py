@@ -60,3 +60,23 @@ def test_dr_objective_and_markdown():
                               "result": "recovered", "objectives": [met],
                               "steps": [{"name": "n", "started": "a", "finished": "b", "seconds": 1.25}]})
     assert "| database RTO | 12.3 s | 60.0 s | yes |" in md and "| n | a | b | 1.2 |" in md or "| n | a | b | 1.3 |" in md
+
+
+def test_dr_alarm_states_and_their_markdown():
+    before = [{"name": "p-rds-cpu", "type": "MetricAlarm", "state": "OK"},
+              {"name": "p-jit-degraded", "type": "CompositeAlarm", "state": "OK"}]
+    after = [{"name": "p-rds-cpu", "type": "MetricAlarm", "state": "ALARM"},
+             {"name": "p-jit-degraded", "type": "CompositeAlarm", "state": "OK"},
+             {"name": "p-new", "type": "MetricAlarm", "state": "INSUFFICIENT_DATA"}]
+    states = reports.dr_alarm_states(before, after)
+    assert states == [
+        {"name": "p-jit-degraded", "type": "CompositeAlarm", "before": "OK", "after": "OK"},
+        {"name": "p-new", "type": "MetricAlarm", "before": "-", "after": "INSUFFICIENT_DATA"},
+        {"name": "p-rds-cpu", "type": "MetricAlarm", "before": "OK", "after": "ALARM"},
+    ]
+    base = {"scenario": "node_failure", "environment": "local", "started": "s", "finished": "f", "result": "recovered"}
+    md = reports.dr_markdown({**base, "alarms": states})
+    assert "| p-rds-cpu | MetricAlarm | OK | **ALARM** |" in md and "| p-jit-degraded | CompositeAlarm | OK | OK |" in md
+    assert "the monitoring role has not been applied" in reports.dr_markdown({**base, "alarms": []})
+    assert "- alarm states not read: AccessDenied" in reports.dr_markdown({**base, "alarms": "alarm states not read: AccessDenied"})
+    assert "## Alarms" not in reports.dr_markdown(base)
