@@ -277,6 +277,34 @@ def test_never_ready_tag_rolls_back_by_itself(rollout_platform, tmp_path):
     assert "version never-ready" in history.stdout
 
 
+def test_canary_held_back_while_its_gate_alarm_fires(rollout_platform, tmp_path):
+    """Issue #19: no promotion while an alarm that gates the canary is in ALARM; the canary goes,
+    the stable Deployment is untouched. (The default gate, the monitoring role's composite, lets
+    test_canary_then_the_rest through.)"""
+    cloudwatch = rollout_platform.client("cloudwatch")
+    gate = "card-platform-local-canary-gate-probe"
+    cloudwatch.put_metric_alarm(AlarmName=gate, Namespace="AWS/ApplicationELB", MetricName="HTTPCode_Target_5XX_Count",
+                                Statistic="Sum", Period=60, EvaluationPeriods=1, Threshold=1,
+                                ComparisonOperator="GreaterThanOrEqualToThreshold")
+    cloudwatch.set_alarm_state(AlarmName=gate, StateValue="ALARM", StateReason="probe")
+    before = deployment(rollout_platform, "jit-authorizer")
+    try:
+        result = rollout_platform.playbook(
+            "playbooks/rollout.yml", "-e", "rollout_service=jit-authorizer", "-e", "rollout_canary=true",
+            "-e", "rollout_canary_pause_seconds=0", "-e", f'{{"rollout_canary_alarm_names": ["{gate}"]}}',
+            *released(tmp_path, {"jit-authorizer": "1.13.0"}), *FAST,
+        )
+    finally:
+        cloudwatch.delete_alarms(AlarmNames=[gate])
+    assert result.returncode != 0, result.stdout[-8000:]
+    said = " ".join(result.stdout.split())
+    assert f"Promotion of jit-authorizer refused: {gate} is in ALARM" in said, said[-4000:]
+    after = deployment(rollout_platform, "jit-authorizer")
+    assert image(after) == image(before) and after["metadata"]["generation"] == before["metadata"]["generation"]
+    gone = rollout_platform.kubectl("-n", NS, "get", "deployment", "jit-authorizer-canary")
+    assert gone.returncode != 0 and "NotFound" in gone.stdout
+
+
 def test_canary_then_the_rest(rollout_platform, tmp_path):
     result = rollout_platform.playbook(
         "playbooks/rollout.yml",
@@ -290,6 +318,8 @@ def test_canary_then_the_rest(rollout_platform, tmp_path):
     assert result.returncode == 0, result.stdout[-8000:]
     assert "Smoke check of jit-authorizer-canary passed" in result.stdout
     assert "Smoke check of jit-authorizer passed" in result.stdout
+    # The default gate: the monitoring role's composite alarm, which exists and is not in ALARM.
+    assert "Alarms card-platform-local-jit-authorization-degraded not in ALARM: promoting jit-authorizer" in result.stdout
     gone = rollout_platform.kubectl("-n", NS, "get", "deployment", "jit-authorizer-canary")
     assert gone.returncode != 0 and "NotFound" in gone.stdout
     assert image(deployment(rollout_platform, "jit-authorizer")).endswith("card-platform/jit-authorizer:1.13.0")
