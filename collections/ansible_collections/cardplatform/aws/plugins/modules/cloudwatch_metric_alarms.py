@@ -13,7 +13,7 @@ description:
   - Creates, updates or deletes the named CloudWatch metric alarms - on one metric, or on a
     metric math expression (I(alarms[].metrics)) - with the same SNS actions.
   - Reads them all first (C(DescribeAlarms), up to 100 names a call) and writes only the alarms that
-    differ (C(PutMetricAlarm), one call per alarm: the API takes one) or exist when they should not
+    differ (C(PutMetricAlarm), one call per alarm - the API takes one) or exist when they should not
     (C(DeleteAlarms), up to 100 names a call), so a second run makes no write and reports no change.
     Supports check mode and diff mode.
   - amazon.aws 10's C(cloudwatch_metric_alarm) leaves C(Metrics) out of its comparison, so an alarm on
@@ -92,20 +92,17 @@ options:
         type: list
         elements: dict
       evaluation_periods:
-        description: Number of most recent periods evaluated, 1 or more.
+        description: Number of most recent periods evaluated, 1 or more. Required with C(state=present).
         type: int
-        required: true
       datapoints_to_alarm:
         description: Breaching periods among I(evaluation_periods) that set ALARM ("M out of N"); omitted, all of them.
         type: int
       threshold:
-        description: The value compared with the statistic or expression, in the metric's unit.
+        description: The value compared with the statistic or expression, in the metric's unit. Required with C(state=present).
         type: float
-        required: true
       comparison:
-        description: How the value is compared with I(threshold).
+        description: How the value is compared with I(threshold). Required with C(state=present).
         type: str
-        required: true
         choices: [GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold, LessThanOrEqualToThreshold]
       treat_missing_data:
         description: How periods without data count (CloudWatch's default C(missing)).
@@ -275,6 +272,9 @@ def validate(module):
             module.fail_json(msg=f"{option}: at most {MAX_ACTIONS} actions, got {len(params[option])}")
     for alarm in params["alarms"]:
         name = alarm["name"]
+        missing = [o for o in ("evaluation_periods", "threshold", "comparison") if alarm.get(o) is None]
+        if missing:
+            module.fail_json(msg=f"alarms[{name}]: {', '.join(missing)} required with state=present")
         if alarm.get("metrics"):
             mixed = [o for o in SINGLE_METRIC if alarm.get(o) not in (None, "")] + (["dimensions"] if alarm["dimensions"] else [])
             if mixed:
@@ -329,10 +329,10 @@ def main():
         period=dict(type="int"),
         unit=dict(type="str"),
         metrics=dict(type="list", elements="dict"),
-        evaluation_periods=dict(type="int", required=True),
+        evaluation_periods=dict(type="int"),
         datapoints_to_alarm=dict(type="int"),
-        threshold=dict(type="float", required=True),
-        comparison=dict(type="str", required=True, choices=["GreaterThanOrEqualToThreshold", "GreaterThanThreshold",
+        threshold=dict(type="float"),
+        comparison=dict(type="str", choices=["GreaterThanOrEqualToThreshold", "GreaterThanThreshold",
                                                             "LessThanThreshold", "LessThanOrEqualToThreshold"]),
         treat_missing_data=dict(type="str", choices=["breaching", "notBreaching", "ignore", "missing"], default="missing"),
     )

@@ -81,8 +81,7 @@ def test_absent_deletes_only_the_named_alarms(cloudwatch, capsys):
     run_module(module_under_test, ARGS, capsys)
     cloudwatch.put_metric_alarm(AlarmName="other", Namespace="AWS/EC2", MetricName="CPUUtilization", Statistic="Average",
                                 Period=60, EvaluationPeriods=1, Threshold=1.0, ComparisonOperator="GreaterThanThreshold")
-    absent = dict(state="absent", alarms=[{"name": "db-cpu", "evaluation_periods": 1, "threshold": 0,
-                                          "comparison": "GreaterThanThreshold"}, dict(HIT_RATE)])
+    absent = dict(state="absent", alarms=[{"name": "db-cpu"}, dict(HIT_RATE)])
     assert run_module(module_under_test, absent, capsys)["changed"] is True
     assert list(alarms(cloudwatch)) == ["other"]
     assert run_module(module_under_test, absent, capsys)["changed"] is False
@@ -95,6 +94,7 @@ def test_absent_deletes_only_the_named_alarms(cloudwatch, capsys):
     (dict(HIT_RATE, metrics=HIT_RATE["metrics"][:2]), "exactly one entry with return_data"),
     (dict(CPU, datapoints_to_alarm=5), "datapoints_to_alarm: 1-evaluation_periods"),
     (dict(CPU, evaluation_periods=0), "evaluation_periods: 1 or more"),
+    (dict(CPU, threshold=None), "threshold required with state=present"),
 ])
 def test_refuses_bad_input(alarm, message, capsys):
     result = run_module(module_under_test, dict(alarms=[alarm]), capsys)
