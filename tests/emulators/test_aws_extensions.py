@@ -34,3 +34,34 @@ def test_every_extension_is_applied_once():
 def test_every_extension_is_importable_from_the_package_by_name():
     for func in aws_extensions.EXTENSIONS:
         assert getattr(aws_extensions, func.__name__) is func
+
+
+def test_cloudwatch_composite_alarms_round_trip(monkeypatch):
+    """PutCompositeAlarm stores the rule and actions; DescribeAlarms filters by AlarmTypes as AWS does."""
+    import boto3
+    from moto import mock_aws
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    aws_extensions.cloudwatch_composite_alarms()
+    topic = "arn:aws:sns:us-east-1:123456789012:alerts"
+    with mock_aws():
+        cw = boto3.client("cloudwatch", region_name="us-east-1")
+        cw.put_metric_alarm(AlarmName="cpu", Namespace="AWS/RDS", MetricName="CPUUtilization", Statistic="Average",
+                            Period=60, EvaluationPeriods=3, Threshold=80.0, ComparisonOperator="GreaterThanThreshold")
+        cw.put_composite_alarm(AlarmName="jit", AlarmRule='ALARM("cpu")', AlarmActions=[topic], OKActions=[topic],
+                               AlarmDescription="JIT authorization degraded")
+        composite = cw.describe_alarms(AlarmTypes=["CompositeAlarm"])
+        assert composite["MetricAlarms"] == []
+        [alarm] = composite["CompositeAlarms"]
+        assert (alarm["AlarmName"], alarm["AlarmRule"], alarm["AlarmActions"], alarm["OKActions"]) == (
+            "jit", 'ALARM("cpu")', [topic], [topic])
+        assert alarm["AlarmArn"].endswith(":alarm:jit")
+        default = cw.describe_alarms()
+        assert [a["AlarmName"] for a in default["MetricAlarms"]] == ["cpu"] and default["CompositeAlarms"] == []
+        both = cw.describe_alarms(AlarmNames=["jit", "cpu"], AlarmTypes=["CompositeAlarm", "MetricAlarm"])
+        assert len(both["MetricAlarms"]) == 1 and len(both["CompositeAlarms"]) == 1
+        cw.put_composite_alarm(AlarmName="jit", AlarmRule='ALARM("cpu") OR ALARM("x")')
+        assert cw.describe_alarms(AlarmTypes=["CompositeAlarm"])["CompositeAlarms"][0]["AlarmRule"] == 'ALARM("cpu") OR ALARM("x")'
+        cw.delete_alarms(AlarmNames=["jit"])
+        assert cw.describe_alarms(AlarmTypes=["CompositeAlarm"])["CompositeAlarms"] == []

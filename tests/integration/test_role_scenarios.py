@@ -44,8 +44,11 @@ from helpers import REPO, run
 
 pytestmark = [pytest.mark.slow]
 
-ROLES = ["vpc", "vpc_egress", "eks", "ci_runners", "cluster_addons", "secrets", "ecr", "external_secrets", "rds", "elasticache", "amazonmq", "app_deploy"]
-SECRET_ROLES = {"secrets", "external_secrets", "rds", "elasticache", "amazonmq"}
+ROLES = ["vpc", "vpc_egress", "eks", "ci_runners", "cluster_addons", "secrets", "ecr", "external_secrets", "rds", "elasticache", "amazonmq", "monitoring", "app_deploy"]
+SECRET_ROLES = {"secrets", "external_secrets", "rds", "elasticache", "amazonmq", "monitoring"}
+# Scenarios whose prepare.yml also creates a fixture of their own (monitoring: the stand-in
+# PagerDuty integration secret), run even when every upstream output is saved.
+PREPARE_ALWAYS = {"monitoring"}
 # Every step's full output; ROLE_SCENARIOS_LOG_DIR keeps concurrent runs apart.
 LOG_DIR = Path(os.environ.get("ROLE_SCENARIOS_LOG_DIR", REPO / "reports" / "role-scenarios"))
 
@@ -194,7 +197,7 @@ def test_role_scenario(scenarios: Scenarios, role: str, round_name: str, step: s
     # Upstream outputs a skipped scenario did not save: the scenario's prepare.yml
     # converges those roles (nothing to do when every outputs file exists).
     missing = [r for r in ROLES[: ROLES.index(role)] if not (scenarios.outputs_dir / f"{r}_outputs.json").exists()]
-    if step == "check" and missing and (directory / "prepare.yml").exists():
+    if step == "check" and (missing or role in PREPARE_ALWAYS) and (directory / "prepare.yml").exists():
         prepared = scenarios.playbook(role, "prepare.yml", extra=extra, label=f"{role}-prepare")
         assert prepared.returncode == 0, explain(f"{role}-prepare", prepared, "prepare.yml failed")
 
