@@ -1,6 +1,6 @@
 """Extensions to moto for behaviours the roles rely on and moto 5.2.5 lacks.
 
-Each extension is a small, named function in its AWS service's module (``autoscaling``, ``dynamodb``, ``ec2``,
+Each extension is a small, named function in its AWS service's module (``autoscaling``, ``cloudtrail``, ``dynamodb``, ``ec2``,
 ``eks``, ``elasticache``, ``iam``, ``kms``, ``mq``, ``rds``; shared helpers in ``common``), listed in
 ``EXTENSIONS`` and applied once before the server starts. Keep them stateful and shaped like
 the real AWS responses; they are test infrastructure, never product code.
@@ -14,6 +14,11 @@ from __future__ import annotations
 from typing import Callable
 
 from .autoscaling import autoscaling_disable_metrics_collection, autoscaling_group_tags_in_key_order
+from .cloudtrail import (  # noqa: F401 - CLOUDTRAIL_DEFAULT_EVENT_SELECTORS is a public name
+    CLOUDTRAIL_DEFAULT_EVENT_SELECTORS,
+    cloudtrail_default_event_selectors,
+    cloudtrail_describe_trails_by_name,
+)
 from .dynamodb import dynamodb_atomic_conditional_writes
 from .ec2 import (
     ec2_interface_endpoint_private_dns_default,
@@ -87,6 +92,8 @@ EXTENSIONS: list[Callable[[], None]] = [
     eks_nodegroup_instances,
     autoscaling_disable_metrics_collection,
     autoscaling_group_tags_in_key_order,
+    cloudtrail_describe_trails_by_name,
+    cloudtrail_default_event_selectors,
 ]
 
 
