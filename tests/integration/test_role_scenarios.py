@@ -44,7 +44,7 @@ from helpers import REPO, run
 
 pytestmark = [pytest.mark.slow]
 
-ROLES = ["vpc", "vpc_egress", "eks", "ci_runners", "cluster_addons", "secrets", "ecr", "external_secrets", "rds", "elasticache", "amazonmq", "app_deploy"]
+ROLES = ["vpc", "vpc_egress", "eks", "ci_runners", "cluster_addons", "secrets", "ecr", "security_baseline", "external_secrets", "rds", "elasticache", "amazonmq", "app_deploy"]
 SECRET_ROLES = {"secrets", "external_secrets", "rds", "elasticache", "amazonmq"}
 # Every step's full output; ROLE_SCENARIOS_LOG_DIR keeps concurrent runs apart.
 LOG_DIR = Path(os.environ.get("ROLE_SCENARIOS_LOG_DIR", REPO / "reports" / "role-scenarios"))

@@ -106,6 +106,8 @@ notes:
   - "IAM: C(s3:GetAccountPublicAccessBlock), C(s3:PutAccountPublicAccessBlock), C(ec2:GetEbsEncryptionByDefault),
     C(ec2:EnableEbsEncryptionByDefault), C(ec2:DisableEbsEncryptionByDefault), C(iam:GetAccountPasswordPolicy),
     C(iam:UpdateAccountPasswordPolicy), C(sts:GetCallerIdentity)."
+  - With an I(endpoint_url) whose host is an IP address (an emulator), S3 Control calls go to that host without
+    the account-ID label botocore puts in front of it (the ID still travels in the C(x-amz-account-id) header).
   - Errors - a failed call fails the module naming the setting and the AWS error code
     (for example C(AccessDenied) without the permissions above); a value out of range fails before any call.
 extends_documentation_fragment:
@@ -157,6 +159,11 @@ settings:
   sample: {"ebs_encryption_by_default": true,
            "s3_public_access_block": {"block_public_acls": true, "block_public_policy": true,
                                       "ignore_public_acls": true, "restrict_public_buckets": true}}
+before:
+  description: The settings as read before the run (same keys as I(settings); C({}) for a password policy not set) - what a drift check compares.
+  returned: always
+  type: dict
+  sample: {"ebs_encryption_by_default": false}
 changed_settings:
   description: The names of the settings the run changed (or would change, in check mode).
   returned: always
@@ -165,7 +172,12 @@ changed_settings:
   sample: ["ebs_encryption_by_default"]
 """
 
+import ipaddress
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
+
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_connection_info
 
 from ansible_collections.cardplatform.aws.plugins.module_utils.common import call
 from ansible_collections.cardplatform.aws.plugins.module_utils.common import exit_with_diff
@@ -193,6 +205,21 @@ PASSWORD_KEYS = {
 UNSET = {"max_age_days": 0, "reuse_prevention": 0}
 
 
+def _is_ip_host(url):
+    try:
+        ipaddress.ip_address(urlsplit(url).hostname or "")
+    except ValueError:
+        return False
+    return True
+
+
+def _drop_account_label(request, **kwargs):
+    parts = urlsplit(request.url)
+    host, _, rest = parts.netloc.partition(".")
+    if host.isdigit() and len(host) == 12 and _is_ip_host(f"http://{rest}"):
+        request.url = urlunsplit(parts._replace(netloc=rest))
+
+
 class AccountSettings:
     """Reads and writes the three settings; each method names its setting in its errors."""
 
@@ -204,6 +231,12 @@ class AccountSettings:
     def client(self, service):
         if service not in self._clients:
             self._clients[service] = retrying_client(self.module, service)
+            endpoint = get_aws_connection_info(self.module)[1]
+            if service == "s3control" and endpoint and _is_ip_host(endpoint):
+                # S3 Control names the account in the host (<account>.s3-control...). An endpoint
+                # whose host is an IP address cannot take that label: the account stays in the
+                # x-amz-account-id header only. AWS's own and DNS-named endpoints are untouched.
+                self._clients[service].client.meta.events.register("before-sign.s3-control", _drop_account_label)
         return self._clients[service]
 
     def call(self, service, method, msg, missing=(), **kwargs):
@@ -295,7 +328,7 @@ def main():
                 getattr(settings, f"write_{name}")(wanted)
     account = settings.account_id if module.params["s3_public_access_block"] is not None or account_id else ""
     exit_with_diff(module, {"before": before, "after": after}, changed=bool(changed),
-                   account_id=account, settings=after, changed_settings=changed)
+                   account_id=account, settings=after, before=before, changed_settings=changed)
 
 
 if __name__ == "__main__":

@@ -87,6 +87,11 @@ event_selectors:
   elements: dict
   sample: [{"read_write_type": "All", "include_management_events": true, "data_resources": [],
             "exclude_management_event_sources": []}]
+before:
+  description: The trail's event selectors as read before the run (snake_case) - what a drift check compares.
+  returned: always
+  type: list
+  elements: dict
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -164,9 +169,9 @@ def main():
         if not module.check_mode:
             trail.write(wanted)
             after = trail.read()[1]
-    snake = [snake_dict(s) for s in after]
-    exit_with_diff(module, {"before": [snake_dict(s) for s in current], "after": snake},
-                   changed=changed, trail_arn=trail_arn, event_selectors=snake)
+    snake, before = [snake_dict(s) for s in after], [snake_dict(s) for s in current]
+    exit_with_diff(module, {"before": before, "after": snake},
+                   changed=changed, trail_arn=trail_arn, event_selectors=snake, before=before)
 
 
 if __name__ == "__main__":

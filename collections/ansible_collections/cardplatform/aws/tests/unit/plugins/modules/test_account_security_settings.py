@@ -104,4 +104,23 @@ def test_documentation_parses_and_names_every_option():
     assert set(doc["options"]["password_policy"]["suboptions"]) == set(module_under_test.PASSWORD_KEYS)
     assert set(doc["options"]["s3_public_access_block"]["suboptions"]) == set(module_under_test.BPA_KEYS)
     yaml.safe_load(module_under_test.EXAMPLES)
-    assert set(yaml.safe_load(module_under_test.RETURN)) == {"account_id", "settings", "changed_settings"}
+    assert set(yaml.safe_load(module_under_test.RETURN)) == {"account_id", "settings", "before", "changed_settings"}
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("http://123456789012.127.0.0.1:4566/v20180820/configuration/publicAccessBlock",
+     "http://127.0.0.1:4566/v20180820/configuration/publicAccessBlock"),
+    # AWS's own host and a DNS-named endpoint keep the account label
+    ("https://123456789012.s3-control.us-east-1.amazonaws.com/v20180820/x", "https://123456789012.s3-control.us-east-1.amazonaws.com/v20180820/x"),
+    ("http://123456789012.localstack.internal:4566/x", "http://123456789012.localstack.internal:4566/x"),
+])
+def test_an_ip_endpoint_loses_the_account_label_only(url, expected):
+    class Request:  # pylint: disable=too-few-public-methods
+        pass
+
+    request = Request()
+    request.url = url
+    module_under_test._drop_account_label(request)  # pylint: disable=protected-access
+    assert request.url == expected
+    assert module_under_test._is_ip_host("http://127.0.0.1:4566") is True  # pylint: disable=protected-access
+    assert module_under_test._is_ip_host("https://s3-control.us-east-1.amazonaws.com") is False  # pylint: disable=protected-access

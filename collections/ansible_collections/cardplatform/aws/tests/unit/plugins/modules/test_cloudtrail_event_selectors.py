@@ -85,4 +85,4 @@ def test_documentation_parses_and_names_every_option():
     assert set(doc["options"]) == {"trail_name", "read_write_type", "include_management_events", "data_resources"}
     assert set(doc["options"]["data_resources"]["suboptions"]) == {"type", "values"}
     yaml.safe_load(module_under_test.EXAMPLES)
-    assert set(yaml.safe_load(module_under_test.RETURN)) == {"trail_arn", "event_selectors"}
+    assert set(yaml.safe_load(module_under_test.RETURN)) == {"trail_arn", "event_selectors", "before"}
