@@ -65,3 +65,27 @@ def test_cloudwatch_composite_alarms_round_trip(monkeypatch):
         assert cw.describe_alarms(AlarmTypes=["CompositeAlarm"])["CompositeAlarms"][0]["AlarmRule"] == 'ALARM("cpu") OR ALARM("x")'
         cw.delete_alarms(AlarmNames=["jit"])
         assert cw.describe_alarms(AlarmTypes=["CompositeAlarm"])["CompositeAlarms"] == []
+def test_cloudtrail_describe_trails_answers_only_the_named_trail(monkeypatch):
+    """Two regions, each with a multi-region trail: a name finds the region's own trail only."""
+    import boto3  # pylint: disable=import-outside-toplevel
+    from moto import mock_aws  # pylint: disable=import-outside-toplevel
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    aws_extensions.cloudtrail_describe_trails_by_name()
+    with mock_aws():
+        trails = {}
+        for region, name in (("us-east-1", "audit-east"), ("eu-west-1", "audit-west")):
+            s3 = boto3.client("s3", region_name=region)
+            config = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+            s3.create_bucket(Bucket=f"{name}-bucket", **config)
+            client = boto3.client("cloudtrail", region_name=region)
+            trails[region] = client.create_trail(Name=name, S3BucketName=f"{name}-bucket", IsMultiRegionTrail=True)["TrailARN"]
+        east = boto3.client("cloudtrail", region_name="us-east-1")
+        assert [t["Name"] for t in east.describe_trails(trailNameList=["audit-east"])["trailList"]] == ["audit-east"]
+        # A name never matches a shadow (another region's trail); its ARN does.
+        assert east.describe_trails(trailNameList=["audit-west"])["trailList"] == []
+        by_arn = east.describe_trails(trailNameList=[trails["eu-west-1"]])["trailList"]
+        assert [(t["Name"], t["HomeRegion"]) for t in by_arn] == [("audit-west", "eu-west-1")]
+        # Without a list: the region's trails and the shadows, as before.
+        assert sorted(t["Name"] for t in east.describe_trails()["trailList"]) == ["audit-east", "audit-west"]

@@ -44,7 +44,7 @@ from helpers import REPO, run
 
 pytestmark = [pytest.mark.slow]
 
-ROLES = ["vpc", "vpc_egress", "eks", "ci_runners", "cluster_addons", "secrets", "ecr", "external_secrets", "rds", "elasticache", "amazonmq", "monitoring", "app_deploy"]
+ROLES = ["vpc", "vpc_egress", "eks", "ci_runners", "cluster_addons", "secrets", "ecr", "security_baseline", "external_secrets", "rds", "elasticache", "amazonmq", "monitoring", "app_deploy"]
 SECRET_ROLES = {"secrets", "external_secrets", "rds", "elasticache", "amazonmq", "monitoring"}
 # Scenarios whose prepare.yml also creates a fixture of their own (monitoring: the stand-in
 # PagerDuty integration secret), run even when every upstream output is saved.

@@ -1,7 +1,7 @@
 """Extensions to moto for behaviours the roles rely on and moto 5.2.5 lacks.
 
-Each extension is a small, named function in its AWS service's module (``autoscaling``, ``dynamodb``, ``ec2``,
-``cloudwatch``, ``eks``, ``elasticache``, ``iam``, ``kms``, ``mq``, ``rds``; shared helpers in ``common``), listed in
+Each extension is a small, named function in its AWS service's module (``autoscaling``, ``cloudtrail``, ``cloudwatch``, ``dynamodb``,
+``ec2``, ``eks``, ``elasticache``, ``iam``, ``kms``, ``mq``, ``rds``; shared helpers in ``common``), listed in
 ``EXTENSIONS`` and applied once before the server starts. Keep them stateful and shaped like
 the real AWS responses; they are test infrastructure, never product code.
 
@@ -14,6 +14,11 @@ from __future__ import annotations
 from typing import Callable
 
 from .autoscaling import autoscaling_disable_metrics_collection, autoscaling_group_tags_in_key_order
+from .cloudtrail import (  # noqa: F401 - CLOUDTRAIL_DEFAULT_EVENT_SELECTORS is a public name
+    CLOUDTRAIL_DEFAULT_EVENT_SELECTORS,
+    cloudtrail_default_event_selectors,
+    cloudtrail_describe_trails_by_name,
+)
 from .cloudwatch import cloudwatch_composite_alarms
 from .dynamodb import dynamodb_atomic_conditional_writes
 from .ec2 import (
@@ -89,6 +94,8 @@ EXTENSIONS: list[Callable[[], None]] = [
     autoscaling_disable_metrics_collection,
     autoscaling_group_tags_in_key_order,
     cloudwatch_composite_alarms,
+    cloudtrail_describe_trails_by_name,
+    cloudtrail_default_event_selectors,
 ]
 
 
