@@ -89,3 +89,21 @@ def test_cloudtrail_describe_trails_answers_only_the_named_trail(monkeypatch):
         assert [(t["Name"], t["HomeRegion"]) for t in by_arn] == [("audit-west", "eu-west-1")]
         # Without a list: the region's trails and the shadows, as before.
         assert sorted(t["Name"] for t in east.describe_trails()["trailList"]) == ["audit-east", "audit-west"]
+
+
+def test_cloudtrail_delete_trail_by_arn(monkeypatch):
+    import boto3  # pylint: disable=import-outside-toplevel
+    import pytest  # pylint: disable=import-outside-toplevel
+    from moto import mock_aws  # pylint: disable=import-outside-toplevel
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    aws_extensions.cloudtrail_delete_trail_by_arn()
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="audit-bucket")
+        client = boto3.client("cloudtrail", region_name="us-east-1")
+        arn = client.create_trail(Name="audit-trail", S3BucketName="audit-bucket", IsMultiRegionTrail=True)["TrailARN"]
+        client.delete_trail(Name=arn)
+        assert client.describe_trails()["trailList"] == []
+        with pytest.raises(client.exceptions.TrailNotFoundException):
+            client.delete_trail(Name="audit-trail")

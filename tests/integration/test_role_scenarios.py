@@ -78,7 +78,7 @@ STEPS = ["check", "apply", "recheck", "reapply", "verify"]
 # Roles whose check mode on converged resources tests/integration/test_check_mode.py proves
 # (site.yml converges them on the local inventory): no recheck step here.
 CHECKED_ON_PLATFORM = {"vpc", "vpc_egress", "eks", "cluster_addons", "secrets", "external_secrets", "rds",
-                       "elasticache", "amazonmq", "app_deploy"}
+                       "elasticache", "amazonmq", "app_deploy", "monitoring"}
 
 
 def _cases():

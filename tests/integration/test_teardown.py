@@ -54,6 +54,7 @@ def regional_contents(plat, region: str) -> dict:
         "ecr_repositories": sorted(r["repositoryName"] for r in client("ecr").describe_repositories()["repositories"]),
         "ecr_replication": client("ecr").describe_registry()["replicationConfiguration"]["rules"],
         "autoscaling_groups": [g["AutoScalingGroupName"] for g in client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"]],
+        **monitoring_contents(plat, region),
     }
 
 
@@ -159,6 +160,18 @@ def account_contents(plat) -> dict:
         "ecr_replication": plat.client("ecr").describe_registry()["replicationConfiguration"]["rules"],
         "autoscaling_groups": [g["AutoScalingGroupName"] for g in plat.client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"]],
         "launch_templates": [t["LaunchTemplateName"] for t in ec2.describe_launch_templates()["LaunchTemplates"]],
+        **monitoring_contents(plat, "us-east-1"),
+    }
+
+
+def monitoring_contents(plat, region: str) -> dict:
+    """The monitoring role's alarms (metric and composite), dashboards and topics in one region."""
+    cloudwatch = plat.client("cloudwatch", region)
+    alarms = cloudwatch.describe_alarms(AlarmTypes=["MetricAlarm", "CompositeAlarm"])
+    return {
+        "alarms": sorted(a["AlarmName"] for a in alarms["MetricAlarms"] + alarms["CompositeAlarms"]),
+        "dashboards": [d["DashboardName"] for d in cloudwatch.list_dashboards()["DashboardEntries"]],
+        "sns_topics": [t["TopicArn"] for t in plat.client("sns", region).list_topics()["Topics"]],
     }
 
 
@@ -183,6 +196,8 @@ def assert_second_region_tears_down_alone(plat, tmp_path) -> None:
             assert found["replication_groups"] and found["brokers"] and found["secrets"]
             assert found["ecr_repositories"] == ["card-platform/api", "card-platform/jit-authorizer", "card-platform/worker"]
             assert found["autoscaling_groups"] == ["card-platform-local-ci-runners"]
+            assert "card-platform-local-jit-authorization-degraded" in found["alarms"], found["alarms"]
+            assert found["dashboards"] == ["card-platform-local-targets"] and len(found["sns_topics"]) == 1
         # Production's rule (inventories/*/group_vars/all/ecr.yml): us-east-1 copies its images to eu-west-1.
         assert [d["region"] for d in primary["ecr_replication"][0]["destinations"]] == ["eu-west-1"]
         assert second["ecr_replication"] == []
@@ -213,6 +228,7 @@ def test_teardown_refuses_production_then_empties_the_environment_and_is_idempot
     assert built["vpcs"] and built["rds_instances"] and built["replication_groups"] and built["brokers"]
     assert built["eks_clusters"] and built["secrets"] and built["kms_keys_enabled"]
     assert built["ecr_repositories"] and built["ecr_replication"] and built["autoscaling_groups"] and built["launch_templates"]
+    assert built["alarms"] and built["dashboards"] and built["sns_topics"]
 
     # The production guard, on this converged environment (one converge serves both).
     assert_protected_environment_refused(fresh_platform, tmp_path)

@@ -17,6 +17,7 @@ from .autoscaling import autoscaling_disable_metrics_collection, autoscaling_gro
 from .cloudtrail import (  # noqa: F401 - CLOUDTRAIL_DEFAULT_EVENT_SELECTORS is a public name
     CLOUDTRAIL_DEFAULT_EVENT_SELECTORS,
     cloudtrail_default_event_selectors,
+    cloudtrail_delete_trail_by_arn,
     cloudtrail_describe_trails_by_name,
 )
 from .cloudwatch import cloudwatch_composite_alarms
@@ -96,6 +97,7 @@ EXTENSIONS: list[Callable[[], None]] = [
     cloudwatch_composite_alarms,
     cloudtrail_describe_trails_by_name,
     cloudtrail_default_event_selectors,
+    cloudtrail_delete_trail_by_arn,
 ]
 
 

@@ -1,4 +1,4 @@
-"""CloudTrail: DescribeTrails honours trailNameList (amazon.aws.cloudtrail); a new trail's default event selectors."""
+"""CloudTrail: DescribeTrails by name (amazon.aws.cloudtrail), default event selectors, DeleteTrail by ARN."""
 
 from __future__ import annotations
 
@@ -57,3 +57,20 @@ def cloudtrail_default_event_selectors() -> None:
         self.event_selectors = copy.deepcopy(CLOUDTRAIL_DEFAULT_EVENT_SELECTORS)
 
     Trail.__init__ = __init__
+
+
+def cloudtrail_delete_trail_by_arn() -> None:
+    """DeleteTrail accepts the trail's ARN, as AWS does.
+
+    moto 5.2.5 deletes only a trail named exactly by its argument and answers 200 for anything
+    else, so amazon.aws.cloudtrail's state=absent (which passes the trail's ARN) left the trail
+    in place and reported it deleted. Resolve a name or an ARN of the region's trails; a missing
+    trail answers TrailNotFoundException, as on AWS.
+    """
+    from moto.cloudtrail.models import CloudTrailBackend
+
+    def delete_trail(self, name):  # type: ignore[no-untyped-def]
+        trail = self.get_trail(name)
+        del self.trails[trail.trail_name]
+
+    CloudTrailBackend.delete_trail = delete_trail
