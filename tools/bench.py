@@ -156,6 +156,8 @@ def platform_graph(topology: dict[str, Any]) -> list[Step]:
         rds_last = "rds read replica"
     steps.append(Step("app_deploy", None,
                       (ROUTING, rds_last, "elasticache replication group", "amazonmq broker", "external_secrets"), 3))
+    # Beside app_deploy on a line of its own: the alarms need the data services only.
+    steps.append(Step("monitoring", None, (SECRETS, rds_last, "elasticache replication group", "amazonmq broker"), 3, "monitoring"))
     return steps
 
 
