@@ -32,3 +32,15 @@ def test_galaxy_requirements_are_satisfied_offline():
     result = run(["ansible-galaxy", "collection", "install", "-r", "requirements.yml"], timeout=300)
     assert result.returncode == 0, result.stdout
     assert "Nothing to do" in result.stdout, result.stdout
+
+
+def test_every_module_of_the_collection_is_in_its_aws_action_group():
+    """The playbooks pass the AWS connection (region, endpoint, credentials) through
+    module_defaults `group/cardplatform.aws.aws`: a module left out of the group gets none and
+    fails with "requires a region" on the first run that uses it."""
+    import yaml  # pylint: disable=import-outside-toplevel
+
+    collection = REPO / "collections" / "ansible_collections" / "cardplatform" / "aws"
+    group = set(yaml.safe_load((collection / "meta" / "runtime.yml").read_text())["action_groups"]["aws"])
+    modules = {p.stem for p in (collection / "plugins" / "modules").glob("*.py") if not p.stem.startswith("_")}
+    assert sorted(modules - group) == []
