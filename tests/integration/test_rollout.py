@@ -218,7 +218,7 @@ def test_site_after_a_rollout_changes_nothing(rollout_platform, tmp_path):
     # app_deploy and the roles whose outputs it reads (platform_role_needs): what a converge after
     # a rollout could revert is the application; the other roles' no-op runs are test_check_mode's
     # and the Molecule scenario's (a full converge here cost ~330 s of two cores).
-    site = rollout_platform.playbook("site.yml", "--tags", "vpc,eks,rds,elasticache,amazonmq,app_deploy", *release)
+    site = rollout_platform.playbook("site.yml", "--tags", "vpc,secrets,eks,rds,elasticache,amazonmq,app_deploy", *release)
     assert site.returncode == 0, site.stdout[-15000:]
     recap = site.stdout.split("PLAY RECAP")[-1]
     app_host = re.search(r"^local-us-east-1\s+:.*$", recap, re.M).group(0)  # the host of the application tier
