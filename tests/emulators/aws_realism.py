@@ -727,6 +727,17 @@ class RequestLog:
         self._lock = threading.Lock()
         self._entries: deque[dict[str, Any]] = deque(maxlen=maxlen)
         self._seq = 0
+        self._in_flight = 0
+
+    def begin(self) -> None:
+        """A request arrived; it is logged (append) when its answer is ready. A client that dies
+        meanwhile does not stop it, as on AWS: `in_flight` tells a test when those have landed."""
+        with self._lock:
+            self._in_flight += 1
+
+    def end(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
 
     def append(self, entry: dict[str, Any]) -> None:
         with self._lock:
@@ -747,6 +758,10 @@ class RequestLog:
     @property
     def last_seq(self) -> int:
         return self._seq
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1508,6 +1523,7 @@ class RealismMiddleware:
             "faults": faults,
             "errors": errors,
             "injected_total": self.faults.state()["injected_total"],
+            "in_flight": self.log.in_flight,
         }
 
     # -- AWS calls --
@@ -1523,6 +1539,14 @@ class RealismMiddleware:
             return self.app(environ, start_response)
 
         started = time.monotonic()
+        self.log.begin()
+        try:
+            return self._call(environ, start_response, path, started)
+        finally:
+            self.log.end()
+
+    def _call(self, environ: dict[str, Any], start_response: Callable[..., Any], path: str,
+              started: float) -> Iterable[bytes]:
         body = _read_body(environ)
         call = identify(environ, body)
         fault = self.faults.decide(call)

@@ -244,6 +244,24 @@ def test_request_log_names_every_call(aws):  # type: ignore[no-untyped-def]
     assert aws.ctl("GET", "/_emulator/requests")[0]["seq"] == last + 2  # numbering continues
 
 
+def test_a_request_counts_as_in_flight_until_it_is_logged():
+    log = aws_realism.RequestLog()
+    log.begin()
+    log.begin()
+    assert log.in_flight == 2 and log.last_seq == 0
+    log.append({"operation": "CreateCacheSubnetGroup"})
+    log.end()
+    assert log.in_flight == 1 and log.last_seq == 1
+    log.end()
+    assert log.in_flight == 0
+
+
+def test_stats_report_no_request_in_flight_once_answered(aws):  # type: ignore[no-untyped-def]
+    aws("sts").get_caller_identity()
+    stats = aws.ctl("GET", "/_emulator/stats")
+    assert stats["requests"] == 1 and stats["in_flight"] == 0
+
+
 def test_control_api_rejects_bad_rules(aws):  # type: ignore[no-untyped-def]
     for rules, message in [
         ([{"kind": "explode"}], "kind must be one of"),
