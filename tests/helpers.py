@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -33,6 +34,29 @@ def run(argv: list[str], *, env: dict[str, str] | None = None, timeout: float = 
     return subprocess.run(
         argv, cwd=cwd, env=full_env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout
     )
+
+
+def recap_by_host(output: str) -> dict[str, dict[str, int]]:
+    """Each host's counts (ok, changed, failed...) in the last PLAY RECAP of `output`; {} without
+    one. site.yml runs each line of work on a host of its own (local-us-east-1.eks...): a check
+    of the first host alone misses them."""
+    if "PLAY RECAP" not in output:
+        return {}
+    hosts = {}
+    for line in output.rsplit("PLAY RECAP", 1)[-1].splitlines():
+        match = re.match(r"^(\S+)\s+: (ok=\d+.*)$", line)
+        if match:
+            hosts[match.group(1)] = {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", match.group(2))}
+    return hosts
+
+
+def recap_totals(output: str) -> dict[str, int]:
+    """The counts of the last PLAY RECAP summed over every host; {} without a recap."""
+    totals: dict[str, int] = {}
+    for counts in recap_by_host(output).values():
+        for key, value in counts.items():
+            totals[key] = totals.get(key, 0) + value
+    return totals
 
 
 CTL = [sys.executable, str(REPO / "tests" / "emulators" / "ctl.py")]

@@ -14,10 +14,10 @@ platform: its calls are left out of the counts, as tools/bench.py does.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import requests
+
+from helpers import recap_totals
 
 PREFIX = "card-platform-local"
 
@@ -48,16 +48,9 @@ def aws_writes(platform) -> list[str]:
     return [f"{c['service']}:{c['operation']}" for c in aws_calls(platform) if c["mutating"]]
 
 
-def recap_totals(output: str) -> dict[str, int]:
-    """ok/changed/failed summed over every host of the PLAY RECAP (the line hosts too)."""
-    totals = {"ok": 0, "changed": 0, "failed": 0}
-    recap = output.rsplit("PLAY RECAP", 1)[-1]
-    for line in recap.splitlines():
-        match = re.match(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)", line)
-        if match:
-            for key, value in zip(("ok", "changed", "failed"), match.groups()[1:]):
-                totals[key] += int(value)
-    assert totals["ok"], output[-3000:]
+def recap(output: str) -> dict[str, int]:
+    totals = recap_totals(output)
+    assert totals.get("ok"), output[-3000:]
     return totals
 
 
@@ -66,7 +59,7 @@ def test_a_tag_run_on_the_converged_platform_changes_nothing(platform, tags):
     clear_logs(platform)
     result = platform.playbook("site.yml", "--tags", tags)
     assert result.returncode == 0, result.stdout[-15000:]
-    totals = recap_totals(result.stdout)
+    totals = recap(result.stdout)
     assert totals["changed"] == 0 and totals["failed"] == 0, result.stdout[-15000:]
     # Kubernetes: kubernetes.core.k8s sends a PATCH that changes nothing for each object it
     # applies (docs/performance.md), so changed=0 is what says nothing changed there.

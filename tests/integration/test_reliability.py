@@ -47,7 +47,7 @@ import pytest
 import requests
 from botocore.config import Config
 
-from helpers import REPO, customer_kms_keys, run, tool_env
+from helpers import REPO, customer_kms_keys, recap_totals, run, tool_env
 
 
 def _integration_conftest():
@@ -298,9 +298,9 @@ def deployment_applied(plat):
 
 
 def recap(output: str) -> dict[str, int]:
-    match = re.search(r"local-us-east-1\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", output)
-    assert match, output[-3000:]
-    return dict(zip(("ok", "changed", "unreachable", "failed"), map(int, match.groups())))
+    totals = recap_totals(output)
+    assert totals, output[-3000:]
+    return totals
 
 
 # --------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ import time
 
 import requests
 
-from helpers import REPO, tool_env
+from helpers import REPO, recap_totals, tool_env
 
 TABLE = "card-platform-run-locks"
 LOCK_ID = "local/us-east-1"
@@ -83,8 +83,8 @@ def test_two_concurrent_converges(platform, tmp_path):
     assert f"Refused: run lock {LOCK_ID} is held by {lock['holder']} (run {lock['run_id']}, site.yml" in said, said[-3000:]
     assert f"-e break_lock={lock['run_id']}" in said
     assert "PLAY [Tier 1" not in outputs[loser]
-    recap = re.search(r"local-us-east-1\s+: ok=\d+\s+changed=(\d+)\s+unreachable=0\s+failed=0", outputs[winner])
-    assert recap and recap.group(1) == "0", outputs[winner][-4000:]
+    recap = recap_totals(outputs[winner])
+    assert recap.get("ok") and recap["changed"] == 0 and recap["failed"] == 0, outputs[winner][-4000:]
 
     # Writes: the lock's only (two conditional puts, one of them lost, and the release).
     writes = [f"{e['service']}:{e['operation']}" for e in aws_requests(platform, seq) if e["mutating"]]
