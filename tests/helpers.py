@@ -51,9 +51,12 @@ def recap_by_host(output: str) -> dict[str, dict[str, int]]:
 
 
 def recap_totals(output: str) -> dict[str, int]:
-    """The counts of the last PLAY RECAP summed over every host; {} without a recap."""
+    """The counts of the last PLAY RECAP summed over every host; fails (with the output's tail)
+    when there is no recap."""
+    hosts = recap_by_host(output)
+    assert hosts, output[-3000:]
     totals: dict[str, int] = {}
-    for counts in recap_by_host(output).values():
+    for counts in hosts.values():
         for key, value in counts.items():
             totals[key] = totals.get(key, 0) + value
     return totals

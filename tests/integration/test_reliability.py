@@ -297,12 +297,6 @@ def deployment_applied(plat):
     return probe
 
 
-def recap(output: str) -> dict[str, int]:
-    totals = recap_totals(output)
-    assert totals, output[-3000:]
-    return totals
-
-
 # --------------------------------------------------------------------------------------------
 # What the account holds
 
@@ -433,7 +427,7 @@ def test_interrupted_converges_leave_no_duplicates_and_leak_no_secret(tmp_path):
         logs.append(tmp_path / "run4-final.log")
         proc = spawn(plat, tmp_path, logs[-1], "-vvv", "--diff", "-e", f"break_lock={dead['run_id']}")
         assert proc.wait(timeout=900) == 0, logs[-1].read_text()[-15000:]
-        assert recap(logs[-1].read_text())["failed"] == 0
+        assert recap_totals(logs[-1].read_text())["failed"] == 0
         assert f"Broke run lock {LOCK_ID} of {dead['holder']} (run {dead['run_id']}" in " ".join(logs[-1].read_text().split())
         assert run_lock(plat) == {}
 

@@ -58,13 +58,6 @@ def regional_contents(plat, region: str) -> dict:
     }
 
 
-def recap_changed(stdout: str) -> int:
-    """changed= summed over every host of the PLAY RECAP."""
-    totals = recap_totals(stdout)
-    assert totals, stdout[-3000:]
-    return totals["changed"]
-
-
 def production_like_inventory(tmp_path: Path) -> Path:
     """inventories/local with platform_environment: production (same emulators)."""
     inv = tmp_path / "inventory"
@@ -261,4 +254,4 @@ def test_teardown_refuses_production_then_empties_the_environment_and_is_idempot
 
     again = fresh_platform.playbook("playbooks/teardown.yml")
     assert again.returncode == 0, again.stdout[-8000:]
-    assert recap_changed(again.stdout) == 0
+    assert recap_totals(again.stdout)["changed"] == 0
